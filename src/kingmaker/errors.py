@@ -1,0 +1,66 @@
+"""Domain errors, all in one place.
+
+Every user mistake raises a subclass of :class:`KingmakerError` (itself a ``ValueError``), so
+the CLI can print it without a traceback and exit with code 2, and library users can catch one
+type. Scenario problems carry *where* they are: the file, the place in the document
+(``actors[3].issues.troops.salience``) and, when known, the line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+class KingmakerError(ValueError):
+    """Base class of every error caused by user input or user choices."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with an input: where it is and what was expected."""
+
+    message: str
+    location: str = ""
+    file: str | None = None
+    line: int | None = None
+    column: int | None = None
+
+    def __str__(self) -> str:
+        where = self.file or ""
+        if self.line is not None:
+            where += f":{self.line}" + (f":{self.column}" if self.column is not None else "")
+        parts = [p for p in (where, self.location) if p]
+        return (": ".join(parts) + ": " if parts else "") + self.message
+
+
+class ScenarioError(KingmakerError):
+    """A scenario (or a file that should become one) is invalid; lists every problem found."""
+
+    def __init__(self, problems: list[Problem] | Problem | str, file: str | Path | None = None):
+        if isinstance(problems, str):
+            problems = [Problem(problems, file=str(file) if file else None)]
+        elif isinstance(problems, Problem):
+            problems = [problems]
+        self.problems: tuple[Problem, ...] = tuple(problems)
+        self.file = str(file) if file else (self.problems[0].file if self.problems else None)
+        super().__init__(self.render())
+
+    def render(self, limit: int | None = None) -> str:
+        shown = self.problems if limit is None else self.problems[:limit]
+        lines = [str(p) for p in shown]
+        if limit is not None and len(self.problems) > limit:
+            lines.append(f"... and {len(self.problems) - limit} more problem(s)")
+        return "\n".join(lines)
+
+
+class UnknownModelError(KingmakerError):
+    """A model name (or variant) that the registry does not know."""
+
+
+class ModelSettingsError(KingmakerError):
+    """Model settings that do not validate (wrong name, wrong type, out of range)."""
+
+
+class UnknownScenarioError(KingmakerError):
+    """A scenario argument that is neither a readable file nor an embedded scenario."""
