@@ -1,0 +1,43 @@
+"""Scenarios shipped inside the package (``kingmaker/data/scenarios``).
+
+Each is a folder ``<id>/scenario.yaml`` (with its source texts beside it) or a single
+``<id>.yaml``. They are package data, so they work offline and from an installed wheel.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+from ..errors import UnknownScenarioError
+
+#: The scenario `kingmaker forecast` runs when given none.
+DEFAULT_SCENARIO = "bdm1994-emissions"
+
+
+def _root() -> Path:
+    return Path(str(resources.files("kingmaker") / "data" / "scenarios"))
+
+
+def embedded_names() -> list[str]:
+    root = _root()
+    names = [p.stem for p in root.glob("*.yaml")]
+    names += [p.name for p in root.iterdir() if (p / "scenario.yaml").is_file()]
+    return sorted(names)
+
+
+def is_embedded(name: str) -> bool:
+    return name in embedded_names()
+
+
+def embedded_path(name: str) -> Path:
+    root = _root()
+    for candidate in (root / name / "scenario.yaml", root / f"{name}.yaml"):
+        if candidate.is_file():
+            return candidate
+    from rapidfuzz import process
+
+    names = embedded_names()
+    best = process.extractOne(name, names, score_cutoff=60) if names else None
+    hint = f" (did you mean {best[0]!r}?)" if best else f"; embedded: {', '.join(names)}"
+    raise UnknownScenarioError(f"no file or embedded scenario named {name!r}{hint}")

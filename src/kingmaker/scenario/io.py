@@ -1,0 +1,135 @@
+"""Reading and writing scenario files in every supported format.
+
+``load_scenario`` accepts a path to a YAML/JSON scenario or to any importable file (BDM/Scholz
+CSV, KTAB CSV/XML, decide CSV), detected from the content unless ``format`` is given, or the
+name of an embedded scenario. ``save_scenario`` writes YAML (or JSON by extension) and never
+overwrites a file unless asked to.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from ..errors import Problem, ScenarioError
+from .document import build_scenario
+from .importers import IMPORTERS
+from .schema import Scenario
+from .yamlio import dump_json, dump_yaml, parse_json, parse_yaml
+
+NATIVE_FORMATS = {"yaml": "Kingmaker scenario (YAML)", "json": "Kingmaker scenario (JSON)"}
+FORMATS: dict[str, str] = {
+    **NATIVE_FORMATS,
+    **{name: mod.DESCRIPTION for name, mod in IMPORTERS.items()},
+}
+
+
+def read_text(path: Path) -> str:
+    """File contents as text, with an error that says why when it cannot be read."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise ScenarioError(Problem("no such file", file=str(path))) from None
+    except IsADirectoryError:
+        raise ScenarioError(Problem("is a directory, expected a file", file=str(path))) from None
+    except OSError as exc:
+        raise ScenarioError(Problem(f"cannot read: {exc.strerror}", file=str(path))) from None
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise ScenarioError(Problem("not a text file (cannot decode as UTF-8)", file=str(path)))
+
+
+def detect_format(text: str, path: Path | None = None) -> str | None:
+    """Name of the format of a file, from its extension and content, or None."""
+    suffix = path.suffix.lower() if path else ""
+    if suffix in (".yaml", ".yml"):
+        return "yaml"
+    if suffix == ".json":
+        return "json"
+    stripped = text.lstrip("\ufeff \t\r\n")
+    if stripped.startswith("{"):
+        return "json"
+    for name, importer in IMPORTERS.items():
+        if importer.detect(text, str(path) if path else None):
+            return name
+    if any(line.startswith(("scenario:", "kingmaker:")) for line in stripped.splitlines()):
+        return "yaml"
+    return None
+
+
+def parse_scenario_text(text: str, file: str | None = None, format: str | None = None,
+                        origin: Path | None = None) -> Scenario:
+    """Build a Scenario from the text of a file in any supported format."""
+    path = Path(file) if file else None
+    fmt = format or detect_format(text, path)
+    if fmt is None:
+        raise ScenarioError(Problem(
+            "cannot tell the format of this file; give it with --format "
+            f"(one of: {', '.join(FORMATS)})", file=file))
+    if fmt not in FORMATS:
+        raise ScenarioError(Problem(
+            f"unknown format {fmt!r}; expected one of: {', '.join(FORMATS)}", file=file))
+    if not text.strip():
+        raise ScenarioError(Problem("the file is empty", file=file))
+    if fmt == "yaml":
+        doc, locate = parse_yaml(text, file)
+    elif fmt == "json":
+        doc, locate = parse_json(text, file)
+    else:
+        doc, locate = IMPORTERS[fmt].read(text, file)
+    return build_scenario(doc, file=file, locate=locate, origin=origin)
+
+
+def load_scenario(source: str | os.PathLike, format: str | None = None) -> Scenario:
+    """Load a scenario from a file path or by the name of an embedded scenario."""
+    from .embedded import embedded_path
+
+    path = Path(source)
+    if not path.exists():
+        path = embedded_path(str(source))  # raises, with a suggestion, when there is none
+    text = read_text(path)
+    return parse_scenario_text(text, str(source), format, origin=path.resolve())
+
+
+def scenario_text(scenario: Scenario, format: str = "yaml") -> str:
+    doc = scenario.to_document()
+    return dump_json(doc) if format == "json" else dump_yaml(doc)
+
+
+def save_scenario(scenario: Scenario, path: str | os.PathLike, *, overwrite: bool = False,
+                  format: str | None = None) -> Path:
+    """Write a scenario as YAML (or JSON for a .json path), atomically.
+
+    An existing file is only replaced with ``overwrite=True``; the new content is written to
+    a temporary file first, so an interrupted save never leaves half a file behind.
+    """
+    path = Path(path)
+    suffixes = {".yaml": "yaml", ".yml": "yaml", ".json": "json"}
+    fmt = format or suffixes.get(path.suffix.lower())
+    if fmt is None:
+        raise ScenarioError(Problem(
+            "scenarios are written as yaml or json: name the file .yaml, .yml or .json",
+            file=str(path)))
+    if fmt not in NATIVE_FORMATS:
+        raise ScenarioError(Problem(
+            f"scenarios are written as yaml or json, not {fmt!r}", file=str(path)))
+    if path.exists() and not overwrite:
+        raise ScenarioError(Problem(
+            "already exists; choose another name or allow overwriting (--force)",
+            file=str(path)))
+    if not path.parent.exists():
+        raise ScenarioError(Problem("the folder does not exist", file=str(path.parent)))
+    text = scenario_text(scenario, fmt)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
