@@ -1,0 +1,1 @@
+"""Analyses compose model kernels: forecast now; uncertainty, influence and backtests later."""
