@@ -1,0 +1,34 @@
+"""Kingmaker: forecast the outcome of a multi-party negotiation and find who can move it.
+
+The Python API mirrors the command line::
+
+    import kingmaker
+    scenario = kingmaker.load_scenario("ExampleActors.csv")   # or a YAML file, or an embedded id
+    result = kingmaker.forecast(scenario, ["compromise", "median"])
+    result.value("compromise", "issue")      # 7.389955686853767
+    result.to_frame()                        # a pandas DataFrame
+"""
+
+from .__about__ import __version__
+from .analysis.forecast import forecast
+from .errors import KingmakerError, ScenarioError
+from .models.registry import available as available_models
+from .results import Forecast, IssueForecast, ModelRun
+from .scenario import (
+    DEFAULT_SCENARIO,
+    Scenario,
+    compile_scenario,
+    embedded_names,
+    load_scenario,
+    parse_scenario_text,
+    save_scenario,
+    scenario_text,
+)
+from .scenario.document import build_scenario, scenario_warnings
+
+__all__ = [
+    "DEFAULT_SCENARIO", "Forecast", "IssueForecast", "KingmakerError", "ModelRun", "Scenario",
+    "ScenarioError", "__version__", "available_models", "build_scenario", "compile_scenario",
+    "embedded_names", "forecast", "load_scenario", "parse_scenario_text", "save_scenario",
+    "scenario_text", "scenario_warnings",
+]
