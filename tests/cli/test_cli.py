@@ -70,8 +70,10 @@ def test_validate_good_file(capsys):
     (["convert", "bdm1994-emissions", "/nonexistent/dir/x.yaml"], ["folder does not exist"]),
     (["convert", "bdm1994-emissions", "out.txt.csv"], ["yaml or json"]),
 ], ids=lambda v: " ".join(v) if isinstance(v, list) else None)
-def test_user_errors_exit_2_without_traceback(capsys, argv, words):
+def test_user_errors_exit_2_without_traceback(capsys, monkeypatch, tmp_path, argv, words):
+    monkeypatch.chdir(tmp_path)  # nothing may be written, but never into the checkout
     code, _, err = run(capsys, *argv)
+    assert list(tmp_path.iterdir()) == []
     assert code == 2, err
     assert "Traceback" not in err
     for w in words:
