@@ -28,20 +28,52 @@ def test_issue_acceptance_compromise_json(capsys):
     assert doc["issues"][0]["models"]["compromise"]["forecast"] == pytest.approx(7.389956, abs=1e-6)
 
 
-def test_default_forecast_table(capsys):
-    code, out, _ = run(capsys, "forecast")
+def test_bdm_forecast_table(capsys):
+    code, out, _ = run(capsys, "forecast", "bdm1994-emissions")
     assert code == 0
     assert "bdm1994-emissions" in out
     for text in ("compromise", "median", "condorcet", "7.390", "7.000", "8.830", "Observed"):
         assert text in out
+    # the words under the table: 7.0 is nearest the 7-year anchor, 8.83 the 10-year one
+    meaning = out.split("What the forecasts mean")[1]
+    assert "~7  a 7-year lag" in meaning and "median 7.000" in meaning
+    assert "~10  the standards apply only after 10 years" in meaning
+    assert "observed 8.830" in meaning.split("~10")[1]
 
 
 def test_csv_output(capsys):
-    code, out, _ = run(capsys, "forecast", "--format", "csv", "-m", "median")
+    code, out, _ = run(capsys, "forecast", "bdm1994-emissions", "--format", "csv", "-m", "median")
     assert code == 0
     lines = out.strip().splitlines()
     assert lines[0].startswith("scenario,model,variant,issue,forecast,observed")
     assert lines[1].startswith("bdm1994-emissions,median,,lag,7.0,8.83")
+
+
+def test_default_is_the_flagship(capsys):
+    """`kingmaker forecast` with no argument answers the brief: every issue, model, outcome."""
+    code, out, _ = run(capsys, "forecast", "--format", "json")
+    assert code == 0
+    doc = json.loads(out)
+    assert doc["scenario"] == "us-iraq-2020"
+    assert [i["id"] for i in doc["issues"]] == ["troops", "pmf", "lifelines", "support"]
+    observed = {i["id"]: i["observed"] for i in doc["issues"]}
+    assert observed == {"troops": 45.0, "pmf": 5.0, "lifelines": 55.0, "support": 40.0}
+    for issue in doc["issues"]:
+        assert set(issue["models"]) == {"compromise", "median", "condorcet"}
+        for m in issue["models"].values():
+            assert 0 <= m["forecast"] <= 100
+            assert len(m["trajectory"][0]) == len(doc["actors"]) == 13
+
+
+def test_default_table_says_what_the_forecasts_mean(capsys):
+    code, out, _ = run(capsys, "forecast")
+    assert code == 0
+    assert "us-iraq-2020" in out and "Observed" in out
+    meaning = out.split("What the forecasts mean")[1]
+    # the observed troops outcome (45) sits on the anchor that describes the advisory mission
+    assert "~45  no US combat role after a fixed date" in meaning
+    troops = meaning.split("pmf")[0]
+    assert "observed 45.0" in troops.split("~45")[1]
 
 
 def test_validate_broken_decide_file(capsys):
@@ -101,6 +133,7 @@ def test_convert_round_trip(capsys, tmp_path):
 def test_scenarios_and_models_lists(capsys):
     code, out, _ = run(capsys, "scenarios")
     assert code == 0 and "bdm1994-emissions" in out
+    assert "us-iraq-2020 (default)" in out
     code, out, _ = run(capsys, "models")
     assert code == 0 and "condorcet" in out
 

@@ -13,7 +13,7 @@ from tests.conftest import ANCHORS
 from tests.scenario.test_importers import SAMPLES
 
 
-@pytest.mark.parametrize("name", [s[0] for s in SAMPLES] + ["bdm1994-emissions"])
+@pytest.mark.parametrize("name", [s[0] for s in SAMPLES] + ["bdm1994-emissions", "us-iraq-2020"])
 @pytest.mark.parametrize("fmt", ["yaml", "json"])
 def test_round_trip_is_lossless(tmp_path, name, fmt):
     source = ANCHORS / name if "/" in name else name

@@ -190,6 +190,33 @@ def test_input_citing_a_later_source_is_a_warning(write):
     assert any("after the scenario's as_of" in w.message for w in warnings)
 
 
+LATER_SOURCE = GOOD.replace("      date: 2020-06-01", "      date: 2020-06-24")
+
+
+@pytest.mark.parametrize("known_by,error,warned", [
+    (None, None, True),                      # no date for the fact: the source's date warns
+    ("2020-05", None, False),                # May 2020 ends before as_of (2020-06-10)
+    ("2020-06-10", None, False),             # the day itself is known by as_of
+    ("2020-06-11", "may be after the scenario's as_of", False),
+    ("2020-06", "may be after the scenario's as_of", False),  # June may end after as_of
+    ("2020-07-01", "after the date of source 'brief'", False),  # later than the document
+], ids=["none", "month-before", "same-day", "day-after", "ambiguous-month", "after-source"])
+def test_known_by_dates_what_a_later_source_reports(write, known_by, error, warned):
+    text = LATER_SOURCE
+    if known_by is not None:
+        text = text.replace("quote: the troops stay",
+                            f"quote: the troops stay\n              known_by: {known_by}")
+    if error is not None:
+        found = problems(write, text)
+        assert {p.location for p in found} == {
+            "actors[0].issues.troops.salience.evidence[0].known_by"}
+        assert any(error in p.message for p in found), [p.message for p in found]
+        return
+    sc = load(write, text)
+    warnings = kingmaker.scenario_warnings(sc)
+    assert any("after the scenario's as_of" in w.message for w in warnings) is warned
+
+
 INTERVENTIONS = """\
 interventions:
   - id: lever

@@ -9,11 +9,14 @@ anything.
 
 from __future__ import annotations
 
+import calendar
+import datetime as _dt
 from collections import Counter
 from collections.abc import Iterable, Iterator
 
 from ..errors import Problem
 from .schema import (
+    Actor,
     AddActor,
     Evidence,
     Quantity,
@@ -78,6 +81,29 @@ def _evidence_items(scenario: Scenario) -> Iterator[tuple[Path, Evidence, bool]]
     for v, iv in enumerate(scenario.interventions):
         for k, ev in enumerate(iv.evidence):
             yield ("interventions", v, "evidence", k), ev, True
+        for c, change in enumerate(iv.changes):
+            if isinstance(change, AddActor):
+                base = ("interventions", v, "changes", c, "actor")
+                yield from quantity(change.actor.capability, base + ("capability",))
+                for issue_id, stance in change.actor.issues.items():
+                    spath = base + ("issues", issue_id)
+                    yield from quantity(stance.position, spath + ("position",))
+                    yield from quantity(stance.salience, spath + ("salience",))
+                    yield from quantity(stance.capability, spath + ("capability",))
+
+
+def first_day(date: str) -> _dt.date:
+    """Earliest day a partial date (YYYY, YYYY-MM, YYYY-MM-DD) can mean."""
+    parts = [int(p) for p in date.split("-")]
+    return _dt.date(parts[0], *(parts[1:] + [1] * (3 - len(parts))))
+
+
+def last_day(date: str) -> _dt.date:
+    """Latest day a partial date can mean: ``2020-06`` -> 2020-06-30, ``2019`` -> 2019-12-31."""
+    parts = [int(p) for p in date.split("-")]
+    year, month = parts[0], parts[1] if len(parts) > 1 else 12
+    day = parts[2] if len(parts) > 2 else calendar.monthrange(year, month)[1]
+    return _dt.date(year, month, day)
 
 
 def evidence_items(scenario: Scenario) -> Iterator[tuple[str, Evidence, bool]]:
@@ -87,19 +113,30 @@ def evidence_items(scenario: Scenario) -> Iterator[tuple[str, Evidence, bool]]:
 
 
 def numbers(scenario: Scenario) -> Iterator[tuple[str, Quantity]]:
-    """Every input number of the scenario with its location (for evidence audits)."""
+    """Every input number of the scenario with its location (for evidence audits).
+
+    Includes the numbers of actors that interventions bring to the table.
+    """
+
+    def actor_numbers(actor: Actor, base: Path) -> Iterator[tuple[str, Quantity]]:
+        if actor.capability is not None:
+            yield format_location(base + ("capability",)), actor.capability
+        for issue_id, stance in actor.issues.items():
+            spath = base + ("issues", issue_id)
+            yield format_location(spath + ("position",)), stance.position
+            yield format_location(spath + ("salience",)), stance.salience
+            if stance.capability is not None:
+                yield format_location(spath + ("capability",)), stance.capability
+
     for i, issue in enumerate(scenario.issues):
         if issue.status_quo is not None:
             yield format_location(("issues", i, "status_quo")), issue.status_quo
     for a, actor in enumerate(scenario.actors):
-        if actor.capability is not None:
-            yield format_location(("actors", a, "capability")), actor.capability
-        for issue_id, stance in actor.issues.items():
-            base = ("actors", a, "issues", issue_id)
-            yield format_location(base + ("position",)), stance.position
-            yield format_location(base + ("salience",)), stance.salience
-            if stance.capability is not None:
-                yield format_location(base + ("capability",)), stance.capability
+        yield from actor_numbers(actor, ("actors", a))
+    for v, iv in enumerate(scenario.interventions):
+        for c, change in enumerate(iv.changes):
+            if isinstance(change, AddActor):
+                yield from actor_numbers(change.actor, ("interventions", v, "changes", c, "actor"))
 
 
 def find_problems(scenario: Scenario) -> tuple[list[tuple[Path, str]], list[tuple[Path, str]]]:
@@ -176,6 +213,16 @@ def find_problems(scenario: Scenario) -> tuple[list[tuple[Path, str]], list[tupl
         if src is None:
             errors.append(_p(_unknown("source", ev.source, sources), path + ("source",)))
             continue
+        if ev.known_by is not None and src.date is not None and (
+            first_day(ev.known_by) > last_day(src.date)
+        ):
+            errors.append(
+                _p(
+                    f"known_by {ev.known_by} is after the date of source {src.id!r} "
+                    f"({src.date}): a document cannot report what became known later",
+                    path + ("known_by",),
+                )
+            )
         if not is_input:
             continue
         if src.role == "outcome":
@@ -186,11 +233,22 @@ def find_problems(scenario: Scenario) -> tuple[list[tuple[Path, str]], list[tupl
                     path + ("source",),
                 )
             )
+        elif as_of is not None and ev.known_by is not None:
+            if last_day(ev.known_by) > as_of:
+                errors.append(
+                    _p(
+                        f"known_by {ev.known_by} may be after the scenario's as_of "
+                        f"{as_of.isoformat()}: what was not yet known cannot justify an input "
+                        "number (give a full date if it is earlier)",
+                        path + ("known_by",),
+                    )
+                )
         elif as_of is not None and src.date is not None and src.date[:10] > as_of.isoformat():
             warnings.append(
                 _p(
                     f"source {src.id!r} is dated {src.date}, after the scenario's as_of "
-                    f"{as_of.isoformat()}: make sure it only reports what was known by then",
+                    f"{as_of.isoformat()}: make sure it only reports what was known by then "
+                    "(say so with the evidence's known_by)",
                     path + ("source",),
                 )
             )

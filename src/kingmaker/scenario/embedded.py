@@ -12,7 +12,7 @@ from pathlib import Path
 from ..errors import UnknownScenarioError
 
 #: The scenario `kingmaker forecast` runs when given none.
-DEFAULT_SCENARIO = "bdm1994-emissions"
+DEFAULT_SCENARIO = "us-iraq-2020"
 
 
 def _root() -> Path:

@@ -88,12 +88,22 @@ class Strict(BaseModel):
 
 
 class Evidence(Strict):
-    """Where a number comes from: a registered source and, ideally, its exact words."""
+    """Where a number comes from: a registered source and, ideally, its exact words.
+
+    ``known_by`` dates what the quote reports when that is earlier than the source itself: an
+    article written after the scenario's ``as_of`` may still justify an input number with a
+    fact that was public by then (a speech "last month", an attack "days before the talks").
+    """
 
     source: Id
     quote: Text | None = None
     locator: Text | None = Field(
         default=None, description="page, section or table within the source"
+    )
+    known_by: PartialDate | None = Field(
+        default=None,
+        description="date by which what the quote reports was public (a partial date counts "
+        "as the end of its month or year)",
     )
     note: Text | None = None
 
@@ -263,6 +273,12 @@ class Scale(Strict):
 
     def contains(self, x: float) -> bool:
         return self.min <= x <= self.max
+
+    def nearest_anchor(self, x: float) -> ScaleAnchor | None:
+        """The labelled point closest to ``x`` (the lower one on a tie), to say it in words."""
+        if not self.anchors or not math.isfinite(x):
+            return None
+        return min(self.anchors, key=lambda a: (abs(a.value - x), a.value))
 
 
 class Observation(Strict):
