@@ -178,3 +178,17 @@ def test_compromise_effect_is_closed_form(scenario):
     after = kingmaker.forecast(new, ["compromise"]).value("compromise", "troops")
     w = {"iran": 50 * 0.8, "kh": 5 * 0.7, "aah": 6 * 0.6, "us": 80 * 0.9}
     assert after - base == pytest.approx(w["us"] / sum(w.values()) * -7, rel=1e-12)
+
+
+def test_every_flagship_preset_applies_alone_and_together():
+    sc = kingmaker.load_scenario("us-iraq-2020")
+    assert sc.interventions
+    for preset in sc.interventions:
+        new, moves = apply_with_moves(sc, preset)
+        assert new.interventions == ()
+        assert moves or any(c.op in ("add_actor", "remove_actor", "relation")
+                            for c in preset.changes)
+        assert new != sc
+    together = apply_intervention(sc, [sc.intervention("katyusha-messages"),
+                                       sc.intervention("escalation-ministries")])
+    assert together != apply_intervention(sc, sc.intervention("katyusha-messages"))

@@ -19,6 +19,9 @@ docs/reference/scenario-format.md):
   issue. Capability changes do not propagate.
 * Changes apply in order; a later change sees the earlier ones (an actor added first can then
   be shifted).
+* The changed scenario is a what-if state, not a menu of levers: it carries no interventions of
+  its own (theirs could refer to actors that no longer exist). To combine levers, apply them
+  together: ``apply_intervention(scenario, [a, b])``.
 """
 
 from __future__ import annotations
@@ -88,6 +91,7 @@ def apply_with_moves(scenario: Scenario, intervention: Intervention | Iterable[I
     """Like :func:`apply_intervention`, also returning every parameter move made."""
     items = [intervention] if isinstance(intervention, Intervention) else list(intervention)
     doc = copy.deepcopy(scenario.to_document())
+    doc.pop("interventions", None)
     moves: list[Move] = []
     for iv in items:
         moves += _apply_one(doc, iv, propagate)
