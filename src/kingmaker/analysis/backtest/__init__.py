@@ -1,0 +1,1 @@
+"""Backtests: how good the forecasts are on decisions with known outcomes."""
