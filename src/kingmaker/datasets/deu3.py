@@ -621,3 +621,32 @@ def read_split(path: str | Path | None = None) -> tuple[SplitRow, ...]:
         issue, proposal, part, fold = line.split(",")
         rows.append(SplitRow(issue, proposal, part, int(fold) if fold else None))
     return tuple(rows)
+
+
+# --------------------------------------------------------------------------- backtest target
+
+
+def backtest_target(
+    *,
+    capability: Capability = "equal",
+    unit: Unit = "proposal",
+    missing_salience: float = 0.0,
+    uncertainty: Uncertainty | None = None,
+    path: str | Path | None = None,
+):
+    """DEU III as a backtest target: every issue with an outcome is a case, grouped by
+    proposal, with strata rule (QMV/unanimity), procedure (COD/CNS) and treaty period."""
+    from ..analysis.backtest.engine import Case, Target
+
+    scenarios = load_deu3(capability=capability, unit=unit, missing_salience=missing_salience,
+                          uncertainty=uncertainty, path=path)
+    data = read_deu3(path)
+    sid = {r.issue: f"deu3-{r.issue if unit == 'issue' else r.proposal}" for r in data.issues}
+    cases = tuple(
+        Case(sid[r.issue], r.issue, r.outcome, (0.0, 100.0), group=r.proposal,
+             strata=MappingProxyType({"rule": r.rule, "procedure": r.procedure,
+                                      "period": r.period.period}))
+        for r in data.issues if r.outcome is not None)
+    title = f"DEU III: {len(cases)} EU legislative issues with a recorded outcome"
+    return Target("deu3", title, scenarios, cases,
+                  description=f"capability {capability!r}, one scenario per {unit}")
