@@ -263,7 +263,7 @@ def _durations(raw) -> _Durations:
         every.append(days)
         if final.how == "day-month-year" and intro.how == "day-month-year":
             spans.setdefault(procedure, []).append(days)
-    median = int(round(statistics.median(every))) if every else 0
+    median = round(statistics.median(every)) if every else 0
     return _Durations(median, {p: (min(v), max(v)) for p, v in spans.items()})
 
 
@@ -602,9 +602,9 @@ def make_split(seed: int = SPLIT_SEED, test_fraction: float = SPLIT_TEST_FRACTIO
 
 
 def split_text(rows: Sequence[SplitRow]) -> str:
-    lines = [f"# DEU III train/test split made by kingmaker.datasets.deu3.make_split "
+    lines = [(f"# DEU III train/test split made by kingmaker.datasets.deu3.make_split "
              f"(seed={SPLIT_SEED}, test_fraction={SPLIT_TEST_FRACTION}, folds={SPLIT_FOLDS}); "
-             "grouped by proposal. Do not edit: scripts/make_deu3_split.py rewrites it.",
+             "grouped by proposal. Do not edit: scripts/make_deu3_split.py rewrites it."),
              "issue,proposal,part,fold"]
     lines += [f"{r.issue},{r.proposal},{r.part},{'' if r.fold is None else r.fold}"
               for r in rows]
@@ -616,7 +616,7 @@ def read_split(path: str | Path | None = None) -> tuple[SplitRow, ...]:
     text = Path(path or split_path()).read_text(encoding="utf-8")
     rows = []
     for line in text.splitlines():
-        if not line or line.startswith("#") or line.startswith("issue,"):
+        if not line or line.startswith(("#", "issue,")):
             continue
         issue, proposal, part, fold = line.split(",")
         rows.append(SplitRow(issue, proposal, part, int(fold) if fold else None))

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -36,6 +37,7 @@ class DataNotes:
     with_both: int
     missing_salience: int
     spreadsheet_dates: int
+    date_cells: int
     periods: Mapping[str, int]
     estimated: tuple[data.Deu3Issue, ...]
     ambiguous: tuple[data.Deu3Issue, ...]
@@ -75,6 +77,7 @@ def data_notes(path=None) -> DataNotes:
                       for r in d.issues),
         missing_salience=sum(v is None for r in d.issues for v in r.saliences.values()),
         spreadsheet_dates=sum(c.how == "spreadsheet year-first" for c in cells),
+        date_cells=len(cells),
         periods=dict(sorted(Counter(r.period.period for r in d.issues
                                     if r.outcome is not None).items())),
         estimated=tuple(r for r in first.values() if r.period.basis == "estimated"),
@@ -120,6 +123,7 @@ def deu3_report(
     resamples: int = 2000,
     draws: int = 200,
     uncertainty: data.Uncertainty = DEFAULT_UNCERTAINTY,
+    settings: Mapping[str, Mapping[str, Any]] | None = None,
     executor: Executor | None = None,
     progress: Callable[[str, int, int], None] | None = None,
 ) -> Deu3Report:
@@ -130,7 +134,7 @@ def deu3_report(
     boards = {}
     for option in data.CAPABILITIES:
         target = data.backtest_target(capability=option)
-        run = run_backtest(target, models, seed=seed, executor=executor,
+        run = run_backtest(target, models, seed=seed, settings=settings, executor=executor,
                            progress=stage(f"capability {option}"))
         boards[option] = summarize(run, resamples=resamples, seed=seed)
     equal = data.backtest_target()
@@ -139,7 +143,8 @@ def deu3_report(
     if draws:
         ranged = data.backtest_target(uncertainty=uncertainty)
         run = run_backtest(ranged, models, seed=seed, draws=draws, levels=LEVELS,
-                           executor=executor, progress=stage("calibration draws"))
+                           settings=settings, executor=executor,
+                           progress=stage("calibration draws"))
         calibration = summarize(run, resamples=resamples, seed=seed)
     base = boards["equal"].run
     observed, forecast = base.observed, base.forecasts["compromise"]

@@ -172,6 +172,7 @@ class ChunkResult:
     references: Mapping[str, np.ndarray]
     intervals: Mapping[str, np.ndarray]  # key -> (issues, levels, 2) when draws were made
     failures: Mapping[str, tuple[str, ...]]
+    hashes: tuple[str, ...] = ()  # of the chunk's scenarios
 
 
 def _references(batch: Batch) -> dict[str, np.ndarray]:
@@ -225,7 +226,8 @@ def evaluate_chunk(scenarios: Sequence[Scenario], plan: Sequence[ModelEntry],
             bounds = [np.stack(central_interval(sims, lv, axis=0), axis=-1) for lv in levels]
             intervals[e.key] = np.stack(bounds, axis=1)  # (issues, levels, 2)
     return ChunkResult(keys, forecasts, _references(merge_batches(points)), intervals,
-                       {k: tuple(v) for k, v in failures.items() if v})
+                       {k: tuple(v) for k, v in failures.items() if v},
+                       tuple(a.scenario_hash for a in arrays))
 
 
 def in_process(fn: Callable[[T], R], chunks: Sequence[T]) -> Iterable[R]:
@@ -308,13 +310,11 @@ class BacktestRun:
         )
 
 
-def fingerprint(scenarios: Iterable[Scenario]) -> str:
+def fingerprint(hashes: Iterable[str]) -> str:
     """SHA-256 over the scenarios' hashes: identifies exactly what a backtest ran on."""
-    from ...scenario.compile import scenario_hash
-
     h = hashlib.sha256()
-    for s in scenarios:
-        h.update(scenario_hash(s).encode())
+    for value in hashes:
+        h.update(value.encode())
     return h.hexdigest()
 
 
@@ -381,6 +381,7 @@ def run_backtest(
         target=target.name, title=target.title, cases=target.cases, models=infos,
         forecasts=forecasts, references=references, intervals=intervals,
         failures={k: v for k, v in failures.items() if v}, draws=draws,
-        seed=seed_value(seq) if stochastic else None, fingerprint=fingerprint(scenarios),
+        seed=seed_value(seq) if stochastic else None,
+        fingerprint=fingerprint(h for res in results for h in res.hashes),
         description=target.description,
     )

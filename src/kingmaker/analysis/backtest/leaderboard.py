@@ -125,7 +125,8 @@ def summarize(run: BacktestRun, *, baseline: str = "compromise", resamples: int 
                for lv, (lo, hi) in run.intervals.get(key, {}).items()}
         rows.append(Row(key, kind, title, s, diff, cov, len(run.failures.get(key, ()))))
     rows.sort(key=lambda r: (math.isnan(r.scores.mae), r.scores.mae, r.key))
-    names = strata if strata is not None else sorted({k for c in run.cases for k in c.strata})
+    names = strata if strata is not None else list(dict.fromkeys(
+        k for c in run.cases for k in c.strata))
     blocks = []
     for name in names:
         values = sorted({c.strata[name] for c in run.cases if name in c.strata})

@@ -54,7 +54,8 @@ def paired_bootstrap(a: np.ndarray, b: np.ndarray, groups=None, *, level: float 
                      resamples: int = 2000, seed: SeedLike = 0) -> Difference:
     """Bootstrap interval of mean(a) - mean(b) over paired cases.
 
-    With ``groups``, whole groups are resampled (a cluster bootstrap): issues of one proposal
+    With fewer than two groups the interval is undefined (NaN). With ``groups``, whole groups
+    are resampled (a cluster bootstrap): issues of one proposal
     are not independent, and resampling them one by one would make intervals too narrow. The
     statistic of a resample is the mean difference over all cases of the drawn groups.
     """
@@ -67,9 +68,14 @@ def paired_bootstrap(a: np.ndarray, b: np.ndarray, groups=None, *, level: float 
     d = (a - b)[ok]
     if d.size == 0:
         return Difference(0, math.nan, math.nan, math.nan, level, resamples, 0)
-    keys = np.arange(d.size) if groups is None else np.asarray(groups, dtype=object)[ok]
-    _, cluster = np.unique(keys.astype(str), return_inverse=True)
+    if groups is None:
+        cluster = np.arange(d.size)
+    else:  # clusters numbered in the sorted order of their labels
+        _, cluster = np.unique(np.asarray(groups, dtype=object)[ok].astype(str),
+                               return_inverse=True)
     g = int(cluster.max()) + 1
+    if g < 2:  # one group: nothing to resample, no interval
+        return Difference(int(d.size), float(d.mean()), math.nan, math.nan, level, resamples, g)
     sums = np.bincount(cluster, weights=d, minlength=g)
     sizes = np.bincount(cluster, minlength=g).astype(float)
     rng = generator(normalize_seed(seed), "paired-bootstrap")
