@@ -38,6 +38,16 @@ def test_compromise_mae_on_all_of_deu3(equal_run):
     assert mae == pytest.approx(23.680777437, abs=1e-8)
 
 
+def test_first_issue_by_hand(equal_run):
+    # line 3 (d00032i1), salience x position over the 17 actors with a position:
+    # 50+50+16+8+80+80+8+0+8+8+0+8+20+8+0+80+60 = 484 over saliences summing to 8.0
+    case = equal_run.cases[0]
+    assert (case.issue, case.group, case.observed) == ("d00032i1", "d00032", 100)
+    assert dict(case.strata) == {"rule": "QMV", "procedure": "COD", "period": "pre-nice"}
+    assert equal_run.forecasts["compromise"][0] == pytest.approx(484 / 8)
+    assert equal_run.references["median-actor"][0] == 40  # 10 of the 17 positions are <= 40, 7 are 100
+
+
 def test_published_reference_figures(equal_run):
     obs = equal_run.observed
     median_actor = equal_run.references["median-actor"]
@@ -198,3 +208,16 @@ def test_calibration_intervals_from_draws():
     cov = board.row("compromise").coverage[0.8]
     inside = (lo80 <= run.observed) & (run.observed <= hi80)
     assert cov.n == len(small.cases) and cov.hits == int(inside.sum())
+
+
+def test_a_process_pool_executor_gives_the_same_results(equal_run):
+    """The executor seam: chunks are picklable and results come back in chunk order."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    target = deu3.backtest_target()
+    with ProcessPoolExecutor(max_workers=2) as pool:
+        pooled = run_backtest(target, BASELINES, chunk_size=32,
+                              executor=lambda fn, chunks: pool.map(fn, chunks))
+    for key in BASELINES:
+        assert np.array_equal(pooled.forecasts[key], equal_run.forecasts[key])
+    assert pooled.fingerprint == equal_run.fingerprint
