@@ -115,15 +115,23 @@ def render_deu3(rep: Deu3Report) -> str:
             f"{oos.test_selected.mae:.2f} against {oos.test_baseline.mae:.2f} for the "
             f"weighted mean on the {oos.n_test} test issues (difference {d.estimate:+.2f}, "
             f"95% interval {d.low:+.2f} to {d.high:+.2f}).")
-    if oos.selected is None or oos.test_difference.high >= 0:
+    better = [r.key for r in eq.rows if r.kind == "model" and r.vs_baseline is not None
+              and r.vs_baseline.high < 0]
+    if better:
+        out.append("- Registered models whose MAE is below the compromise model's with a 95% "
+                   "interval excluding no difference (all issues, untuned): "
+                   + ", ".join(f"`{k}`" for k in better) + ".")
+    elif oos.selected is None or oos.test_difference.high >= 0:
         out.append("- So, as in the literature, **no model here clearly beats the capability x "
                    "salience weighted mean (the compromise model)**.")
     if rep.calibration is not None:
-        c = rep.calibration.row("compromise").coverage
+        c = rep.calibration.row("compromise").coverage[0.8]
+        verdict = ("too narrow" if c.high < 0.8 else "too wide" if c.low > 0.8 else
+                   "consistent with their level")
         out.append(
-            f"- Monte Carlo intervals from input uncertainty alone are far too narrow: with the "
+            f"- Monte Carlo intervals from input uncertainty alone are {verdict}: with the "
             f"stated DEU uncertainty, the compromise model's 80% interval holds the outcome in "
-            f"{_pct(c[0.8].rate)} of issues. Intervals calibrated on training errors (split "
+            f"{_pct(c.rate)} of issues. Intervals calibrated on training errors (split "
             f"conformal) hold it in {_pct(rep.conformal[0].test.rate)} of test issues, but are "
             f"+-{rep.conformal[0].halfwidth:.0f} points wide.")
     out += ["", "### Reference figures", "",
@@ -183,9 +191,12 @@ def _calibration(rep: Deu3Report) -> list[str]:
                 cells += [f"{_pct(c.rate)} [{_pct(c.low)}, {_pct(c.high)}]", _n(c.mean_width, 1)]
             rows.append(cells)
         out += _table(["model", "80% coverage", "80% width", "95% coverage", "95% width"], rows)
-        out += ["", ("Input uncertainty of this size moves the forecasts by a few points; "
-                     "the errors are ten times larger. What an analyst's ranges give is the "
-                     "spread due to the inputs, not the error of the model."), ""]
+        base = rep.calibration.row(rep.calibration.baseline)
+        width = base.coverage[0.8].mean_width if 0.8 in base.coverage else math.nan
+        out += ["", (f"The {base.key} model's 80% intervals are {_n(width, 1)} points wide on "
+                     f"average; its mean absolute error is {_n(base.scores.mae, 1)} points. "
+                     "What an analyst's ranges give is the spread due to the inputs, not the "
+                     "error of the model."), ""]
     out += [("Split-conformal intervals for the compromise model: forecast +- the "
              "ceil((n+1) level)-th smallest absolute error on the training part, clipped to "
              "0-100, scored on the test part:"), ""]
