@@ -221,3 +221,19 @@ def test_a_process_pool_executor_gives_the_same_results(equal_run):
     for key in BASELINES:
         assert np.array_equal(pooled.forecasts[key], equal_run.forecasts[key])
     assert pooled.fingerprint == equal_run.fingerprint
+
+
+def test_scenario_scope_models_run_scenario_by_scenario():
+    from kingmaker.models.base import ScenarioOutput
+
+    def kernel(batch, params):  # the unweighted mean of the present positions, per issue
+        pos = np.where(batch.present, batch.position, 0.0)
+        mean = pos.sum(axis=1) / batch.present.sum(axis=0)
+        size = batch.size
+        return ScenarioOutput(mean, batch.position[:, None], np.zeros(size, dtype=int),
+                              np.ones(size, dtype=bool))
+
+    spec = ModelSpec("wide", "Wide", "test model", "scenario", _Params, kernel)
+    result = evaluate_chunk([A, B], (ModelEntry("wide", spec, _Params()),), normalize_seed(0))
+    assert result.forecasts["wide"].tolist() == pytest.approx([50.0, 140 / 3])
+    assert not result.failures
