@@ -75,6 +75,7 @@ def test_file_counts(data):
     assert sum(r.outcome is not None for r in data.issues) == 353
     assert sum(r.reference_point is not None for r in data.issues) == 261
     assert data.gdp["de"] == 4.1 and data.gdp["com"] == 4.1 and data.gdp["mt"] == 0.02
+    assert data.median_days_to_adoption == 525
 
 
 @pytest.mark.parametrize(
@@ -86,9 +87,10 @@ def test_file_counts(data):
         # Regulation 2018/848 (organic production, COM(2014) 180) was published on
         # 14 June 2018: the spreadsheet reading is right, the literal one (86 days) is not
         ("d140100i1", "lisbon", D(2018, 6, 14), "final act", False),
-        ("d00060i1", "pre-nice", D(2000, 3, 23) + dt.timedelta(days=567), "estimated", False),
+        # no final act: introduction + 525 days, the median over the 129 proposals with both
+        ("d00060i1", "pre-nice", D(2000, 3, 23) + dt.timedelta(days=525), "estimated", False),
         # introduced during the 2004 transition, no final act: estimated in the Nice period
-        ("d04209i1", "nice", D(2004, 9, 22) + dt.timedelta(days=567), "estimated", True),
+        ("d04209i1", "nice", D(2004, 9, 22) + dt.timedelta(days=525), "estimated", True),
     ],
 )
 def test_treaty_period(data, issue, period, decided, basis, ambiguous):
@@ -166,11 +168,11 @@ def test_council_capabilities_on_real_rows():
     lisbon = council["deu3-d160280"]
     assert lisbon.actor("de").capability.value == pytest.approx(15.93 * 28 / 100.01)
     # issue 1 QMV, issue 2 unanimity: per-issue capability. No final act: decision estimated
-    # at 12 July 2005 + 567 days = 30 January 2007, when the EU had 27 members (345 votes)
+    # at 12 July 2005 + 525 days = 19 December 2006, when the EU had 25 members (321 votes)
     mixed = council["deu3-d05127"]
     de = mixed.actor("de")
     assert de.capability is None
-    assert de.issues["d05127i1"].capability.value == pytest.approx(29 * 27 / 345)
+    assert de.issues["d05127i1"].capability.value == pytest.approx(29 * 25 / 321)
     assert de.issues["d05127i2"].capability.value == 1
 
 

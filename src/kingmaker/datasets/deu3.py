@@ -14,7 +14,7 @@ Rules (docs/reference/backtest.md says the same):
 * **reference point** ``rp`` -> the issue's status quo; **outcome** ``out`` -> its outcome;
 * **dates**: the spreadsheet history of the file left three formats (see :func:`read_date`);
   the treaty period is set by the date of the final act, or, when it is missing, estimated as
-  the introduction date plus the median time to adoption in the dataset;
+  the introduction date plus the median time to adoption of the proposals with both dates;
 * **capability**: ``equal`` (every actor 1), ``council`` (member states by the Council voting
   weights of the treaty period in force, scaled so that the average member state has 1; under
   unanimity every member state has 1; the Commission and the Parliament have 1, the weight of
@@ -28,12 +28,13 @@ import datetime as dt
 import re
 import statistics
 from collections.abc import Mapping, Sequence
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from ..errors import KingmakerError, Problem, ScenarioError
 from ..scenario.document import build_scenario
@@ -230,7 +231,8 @@ def _assign_period(intro: DeuDate, final: DeuDate, procedure: str, members: set[
         day = intro.value + dt.timedelta(days=durations.median)
         basis = "estimated"
         note = (f"no final-act date; decision assumed {durations.median} days (the median time "
-                f"to adoption in DEU III) after the introduction on {intro.value.isoformat()}")
+                f"to adoption of DEU III proposals) after the introduction on "
+                f"{intro.value.isoformat()}")
     else:
         return "neither the final act nor the introduction has a readable date"
     period = tables.period(day)
@@ -253,17 +255,32 @@ def _assign_period(intro: DeuDate, final: DeuDate, procedure: str, members: set[
     return PeriodAssignment(period.id, day, basis, tuple(sorted(others)), note)
 
 
-def _durations(raw) -> _Durations:
+class _Row(NamedTuple):
+    line: int
+    cells: list[str]
+    proposal: str
+    rule: Literal["QMV", "unanimity"] | None
+    positions: dict[str, float]
+    saliences: dict[str, float | None]
+    reference_point: float | None
+    outcome: float | None
+    procedure: str
+    introduced: DeuDate
+    final_act: DeuDate
+
+
+def _durations(rows: Sequence[_Row]) -> _Durations:
+    """Days to adoption, one per proposal (its issues share the dates)."""
+    every: dict[str, int] = {}
     spans: dict[str, list[int]] = {}
-    every: list[int] = []
-    for *_, procedure, intro, final in raw:
-        if intro.value is None or final.value is None or final.value < intro.value:
+    for r in rows:
+        intro, final = r.introduced.value, r.final_act.value
+        if intro is None or final is None or final < intro or r.proposal in every:
             continue
-        days = (final.value - intro.value).days
-        every.append(days)
-        if final.how == "day-month-year" and intro.how == "day-month-year":
-            spans.setdefault(procedure, []).append(days)
-    median = round(statistics.median(every)) if every else 0
+        every[r.proposal] = (final - intro).days
+        if r.final_act.how == "day-month-year" and r.introduced.how == "day-month-year":
+            spans.setdefault(r.procedure, []).append(every[r.proposal])
+    median = round(statistics.median(every.values())) if every else 0
     return _Durations(median, {p: (min(v), max(v)) for p, v in spans.items()})
 
 
@@ -320,33 +337,32 @@ def _read_cached(path: str) -> Deu3Data:
             if pos is not None:
                 positions[actor] = pos
                 saliences[actor] = None if sal is None else sal / 100.0
-        raw.append((k, row, rule, positions, saliences,
-                    value(row, "rp", k), value(row, "out", k), cell(row, "proc"),
-                    read_date(cell(row, "intro")), read_date(cell(row, "finact"))))
+        raw.append(_Row(k, row, cell(row, "prnr"), rule, positions, saliences,
+                        value(row, "rp", k), value(row, "out", k), cell(row, "proc"),
+                        read_date(cell(row, "intro")), read_date(cell(row, "finact"))))
     problems.raise_if_any()
 
     durations = _durations(raw)
     tables = council_tables()
-    counts: dict[str, int] = {}
-    for _, row, *_ in raw:
-        counts[cell(row, "prnr")] = counts.get(cell(row, "prnr"), 0) + 1
-    seen: dict[str, int] = {}
+    counts = Counter(r.proposal for r in raw)
+    seen: Counter = Counter()
     issues = []
-    for k, row, rule, positions, saliences, rp, out, procedure, intro, final in raw:
-        proposal = cell(row, "prnr")
-        seen[proposal] = seen.get(proposal, 0) + 1
-        states = {a for a in positions if a not in INSTITUTIONS}
-        period = _assign_period(intro, final, procedure, states, durations, tables)
+    for r in raw:
+        seen[r.proposal] += 1
+        states = {a for a in r.positions if a not in INSTITUTIONS}
+        period = _assign_period(r.introduced, r.final_act, r.procedure, states, durations,
+                                tables)
         if isinstance(period, str):
-            problems.add(f"treaty period: {period}", k)
+            problems.add(f"treaty period: {period}", r.line)
             continue
         issues.append(Deu3Issue(
-            line=k, proposal=proposal, proposal_name=cell(row, "prname"),
-            issue=cell(row, "isnr"), number=seen[proposal], of=counts[proposal],
-            act=cell(row, "type"), council=cell(row, "council"), procedure=procedure,
-            rule=rule, rule_code=cell(row, "counvte"), introduced=intro, final_act=final,
-            period=period, positions=MappingProxyType(positions),
-            saliences=MappingProxyType(saliences), reference_point=rp, outcome=out,
+            line=r.line, proposal=r.proposal, proposal_name=cell(r.cells, "prname"),
+            issue=cell(r.cells, "isnr"), number=seen[r.proposal], of=counts[r.proposal],
+            act=cell(r.cells, "type"), council=cell(r.cells, "council"),
+            procedure=r.procedure, rule=r.rule, rule_code=cell(r.cells, "counvte"),
+            introduced=r.introduced, final_act=r.final_act, period=period,
+            positions=MappingProxyType(r.positions), saliences=MappingProxyType(r.saliences),
+            reference_point=r.reference_point, outcome=r.outcome,
         ))
     problems.raise_if_any()
     return Deu3Data(path, tuple(issues), MappingProxyType(gdp), durations.median)

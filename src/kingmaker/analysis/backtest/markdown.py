@@ -265,7 +265,7 @@ def _data_section(rep: Deu3Report) -> list[str]:
            f"- Treaty period of the issues with an outcome: {periods}.",
            f"- {len(n.estimated)} proposals have no final-act date; their decision is "
            f"estimated at the introduction date plus {n.median_days} days (the median time to "
-           "adoption in the file): "
+           "adoption of the proposals with both dates): "
            + ", ".join(f"`{r.proposal}` ({r.period.period})" for r in n.estimated) + ".",
            ]
     if n.ambiguous:
