@@ -7,10 +7,13 @@ The Python API mirrors the command line::
     result = kingmaker.forecast(scenario, ["compromise", "median"])
     result.value("compromise", "issue")      # 7.389955686853767
     result.to_frame()                        # a pandas DataFrame
+    board = kingmaker.backtest("deu3")       # score every model on DEU III's known outcomes
 """
 
 from .__about__ import __version__
+from .analysis.backtest import backtest
 from .analysis.forecast import forecast
+from .datasets.deu3 import load_deu3
 from .errors import KingmakerError, ScenarioError
 from .models.registry import available as available_models
 from .results import Forecast, IssueForecast, ModelRun
@@ -28,7 +31,7 @@ from .scenario.document import build_scenario, scenario_warnings
 
 __all__ = [
     "DEFAULT_SCENARIO", "Forecast", "IssueForecast", "KingmakerError", "ModelRun", "Scenario",
-    "ScenarioError", "__version__", "available_models", "build_scenario", "compile_scenario",
-    "embedded_names", "forecast", "load_scenario", "parse_scenario_text", "save_scenario",
-    "scenario_text", "scenario_warnings",
+    "ScenarioError", "__version__", "available_models", "backtest", "build_scenario",
+    "compile_scenario", "embedded_names", "forecast", "load_deu3", "load_scenario",
+    "parse_scenario_text", "save_scenario", "scenario_text", "scenario_warnings",
 ]

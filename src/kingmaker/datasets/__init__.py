@@ -1,0 +1,1 @@
+"""Datasets shipped with Kingmaker, turned into Scenarios (e.g. DEU III for backtests)."""

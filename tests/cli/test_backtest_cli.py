@@ -1,0 +1,98 @@
+"""`kingmaker backtest` end to end: DEU III, a scenario with an outcome, the docs page, errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.cli.test_cli import run
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def test_deu3_json(capsys):
+    code, out, _ = run(capsys, "backtest", "deu3", "-m", "compromise", "-m", "median",
+                       "--format", "json", "--resamples", "200")
+    assert code == 0
+    doc = json.loads(out)
+    assert doc["target"] == "deu3" and doc["n_cases"] == 353
+    rows = {r["key"]: r for r in doc["leaderboard"]}
+    assert rows["compromise"]["mae"] == pytest.approx(23.680777, abs=1e-6)
+    assert rows["compromise"]["n"] == 353 and rows["compromise"]["vs_baseline"] is None
+    assert rows["status-quo"]["n"] == 253 and rows["status-quo"]["kind"] == "reference"
+    diff = rows["median"]["vs_baseline"]
+    assert diff["low"] <= diff["estimate"] <= diff["high"] and diff["clusters"] == 137
+    assert {s["name"] for s in doc["strata"]} == {"rule", "procedure", "period"}
+    first = doc["cases"][0]
+    assert first["issue"] == "d00032i1" and first["observed"] == 100
+    assert set(first["forecasts"]) == set(rows)
+
+
+def test_deu3_table_with_council_weights(capsys):
+    code, out, _ = run(capsys, "backtest", "deu3", "-m", "compromise", "--capability",
+                       "council", "--resamples", "100")
+    assert code == 0
+    assert "capability 'council'" in out and "23.59" in out and "unanimity" in out
+
+
+def test_scenario_backtest_table_and_json(capsys):
+    code, out, _ = run(capsys, "backtest", "bdm1994-emissions", "-m", "compromise")
+    assert code == 0
+    for text in ("lag", "7.390", "8.830", "-1.440", "Forecasts and outcomes"):
+        assert text in out
+    code, out, _ = run(capsys, "backtest", "bdm1994-emissions", "--format", "json")
+    doc = json.loads(out)
+    case = doc["cases"][0]
+    assert case["observed"] == 8.83
+    assert case["forecasts"]["compromise"] == pytest.approx(7.389956, abs=1e-6)
+    assert case["forecasts"]["median"] == 7.0
+
+
+def test_write_docs_for_deu3(capsys, tmp_path):
+    page = tmp_path / "docs" / "backtest.md"
+    code, _, err = run(capsys, "backtest", "deu3", "-m", "compromise", "-m", "median",
+                       "--write-docs", str(page), "--draws", "4", "--resamples", "100")
+    assert code == 0 and f"wrote {page}" in err
+    text = page.read_text(encoding="utf-8")
+    for heading in ("# Backtest: DEU III", "### Reference figures", "## Capability options",
+                    "## Calibration", "## Out of sample", "## Data notes"):
+        assert heading in text
+    assert "| salience-weighted mean, equal capabilities | 23.68 (n=353) | 23.68" in text
+    assert "capability-option" in text and "split.csv" in text
+
+
+def test_write_docs_for_a_scenario(capsys, tmp_path):
+    page = tmp_path / "bdm.md"
+    code, _, _ = run(capsys, "backtest", "bdm1994-emissions", "--write-docs", str(page))
+    assert code == 0
+    assert "| lag | compromise | 7.390 | 8.830 | -1.440 |" in page.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["backtest", "deu3", "-m", "nope"], "unknown model 'nope'"),
+        (["backtest", "bdm1994-emissions", "--capability", "gdp"], "apply to the DEU III"),
+        (["backtest", str(REPO / "tests/data/anchors/bdm1994/ExampleActors.csv")],
+         "no observed outcome"),
+        (["backtest", "no-such-thing"], "no file or embedded scenario"),
+        (["backtest", "deu3", "--set", "compromise.weight=2"], "unknown setting"),
+    ],
+    ids=["unknown-model", "capability-on-scenario", "no-outcome", "missing", "bad-setting"],
+)
+def test_backtest_errors(capsys, argv, message):
+    code, _, err = run(capsys, *argv)
+    assert code == 2 and message in err and "Traceback" not in err
+
+
+@pytest.mark.slow
+def test_checked_in_leaderboard_is_current(capsys, tmp_path):
+    """docs/backtest.md must be what the documented command writes today."""
+    page = tmp_path / "backtest.md"
+    code, _, _ = run(capsys, "backtest", "deu3", "--write-docs", str(page), "--format", "json")
+    assert code == 0
+    assert page.read_text(encoding="utf-8") == \
+        (REPO / "docs/backtest.md").read_text(encoding="utf-8"), \
+        "docs/backtest.md is stale: run `kingmaker backtest deu3 --write-docs docs/backtest.md`"
