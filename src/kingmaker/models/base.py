@@ -55,8 +55,8 @@ class ScenarioOutput:
 
     forecast: np.ndarray  # (B, m)
     trajectory: np.ndarray  # (B, T+1, n, m)
-    rounds: np.ndarray  # (B,)
-    converged: np.ndarray  # (B,)
+    rounds: np.ndarray  # (B,) or (B, m) when issues ran separately
+    converged: np.ndarray  # (B,) or (B, m)
     stop_reason: np.ndarray | None = None
     extras: Mapping[str, Any] = field(default_factory=dict)
 
@@ -132,17 +132,19 @@ def run_model(spec: ModelSpec, batch: Batch, params: ModelParams,
         out: ScenarioOutput = spec.kernel(batch, params, rng) if spec.stochastic else \
             spec.kernel(batch, params)
         m = batch.n_issues
-        rounds = np.broadcast_to(np.asarray(out.rounds)[:, None], (batch.size, m))
-        converged = np.broadcast_to(np.asarray(out.converged)[:, None], (batch.size, m))
+
+        def per_issue(a) -> np.ndarray:  # (B,) or (B, m) -> (B, m)
+            a = np.asarray(a)
+            return np.broadcast_to(a[:, None] if a.ndim == 1 else a, (batch.size, m)).copy()
+
         reason = out.stop_reason if out.stop_reason is not None else \
             np.full(batch.size, "rounds", dtype=object)
         traj = out.trajectory.copy() if keep_trajectory else None
         if traj is not None:
             traj[:, :, ~batch.present] = np.nan
         return BatchResult(spec.name, params, np.asarray(out.forecast), traj,
-                           rounds.copy(), converged.copy(),
-                           np.broadcast_to(np.asarray(reason)[:, None], (batch.size, m)).copy(),
-                           dict(out.extras))
+                           per_issue(out.rounds), per_issue(out.converged),
+                           per_issue(np.asarray(reason, dtype=object)), dict(out.extras))
     return _run_issue_model(spec, batch, params, rng, keep_trajectory)
 
 
