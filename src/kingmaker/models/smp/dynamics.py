@@ -133,13 +133,20 @@ def assess(cap, sal, sal_sq, pos, ideal, params: Params) -> Assessment:
 
 
 def third_party_vote(rule: str, commit: str, w, p_i, p_j, u_i, u_j, u_own) -> np.ndarray:
-    """Vote of a third party between joining i against j or j against i (KTAB SU model)."""
+    """Vote of a third party between joining i against j or j against i (KTAB SU model).
+
+    The terms are sums of three utilities of the positions the contest could leave (i's or
+    j's, or the third party's own when it is not committed to the side it joins).
+    """
+    two_i, two_j = u_i + u_i, u_j + u_j
     if commit == "full":
-        a, b, c, d = u_i + u_i + u_i, u_j + u_j + u_j, u_i + u_i + u_i, u_j + u_j + u_j
+        a = c = two_i + u_i
+        b = d = two_j + u_j
     elif commit == "semi":
-        a, b, c, d = u_i + u_i + u_own, u_j + u_j + u_j, u_i + u_i + u_i, u_j + u_j + u_own
+        a, b, c, d = two_i + u_own, two_j + u_j, two_i + u_i, two_j + u_own
     else:
-        a, b, c, d = u_i + u_i + u_own, u_j + u_j + u_own, u_i + u_i + u_own, u_j + u_j + u_own
+        a = c = two_i + u_own
+        b = d = two_j + u_own
     return vote(rule, w, (p_i * a) + (p_j * b), (p_i * c) + (p_j * d))
 
 
@@ -159,14 +166,17 @@ def contest(params: Params, w_i, w_j, s_j, uii, uij, uji, ujj, uki, ukj, third):
     c_ji = np.where(con_j < 0.0, c_ji - con_j, c_ji)
     ch_ij, ch_ji = c_ij.copy(), c_ji.copy()
     for w_n, u_ni, u_nj, u_nn, valid in third:
+        # n judges the little contest of i and j with its own vote added (KTAB vProbLittle);
+        # adding 0.0 where KTAB adds nothing leaves the sums unchanged, bit for bit
         con_n = vote(rule, w_n, u_ni, u_nj)
-        side_i = np.where(con_n > 0, c_ij + con_n, c_ij)
-        side_j = np.where(con_n < 0, c_ji - con_n, c_ji)
+        side_i = c_ij + np.maximum(con_n, 0.0)
+        side_j = c_ji - np.minimum(con_n, 0.0)
         p_in = side_i / (side_i + side_j)
         v = third_party_vote(rule, params.third_party_commit, w_n, p_in, 1.0 - p_in,
                              u_ni, u_nj, u_nn)
-        ch_ij += np.where(valid & (v > 0), v, 0.0)  # in third-party order, as KTAB
-        ch_ji += np.where(valid & (v < 0), -v, 0.0)
+        v = np.where(valid, v, 0.0)
+        ch_ij += np.maximum(v, 0.0)  # third party after third party, as KTAB
+        ch_ji -= np.minimum(v, 0.0)
     p_ij = ch_ij / (ch_ij + ch_ji)
     p_ji = ch_ji / (ch_ij + ch_ji)
     win, lose = uki + uki, ukj + ukj
@@ -344,7 +354,8 @@ class _Turn:
         rp, kp, hi, lo = np.nonzero(pair)
         if len(rp):
             c_ab, c_ba = pair_coalitions(self.p.voting_rule, self.cap[rp].T,
-                                         u_opt[rp, :, kp, hi].T, u_opt[rp, :, kp, lo].T)
+                                         u_opt.transpose(1, 0, 2, 3), (rp, kp, hi),
+                                         (rp, kp, lo))
             c[rp, kp, hi, lo] = c_ab
             c[rp, kp, lo, hi] = c_ba
         prob = election(self.p.pce, self.p.victory_probability, c, valid)

@@ -45,18 +45,23 @@ def _lower(n: int) -> np.ndarray:
     return np.tril(np.ones((n, n), dtype=bool), -1)
 
 
-def pair_coalitions(rule: str, w: np.ndarray, u_a: np.ndarray, u_b: np.ndarray):
-    """Coalition strengths (a over b, b over a) for pairs of options, voters on axis 0.
+def pair_coalitions(rule: str, w: np.ndarray, u: np.ndarray, first: tuple, second: tuple):
+    """Coalition strengths (a over b, b over a) for pairs of options.
 
-    ``w``, ``u_a``, ``u_b`` broadcast to (K, ...): voter k's weight and utilities of a and b.
-    KTAB adds each voter's positive vote, in voter order, to 1e-8; a negative vote goes to b.
+    ``w`` (K, ...) and ``u`` (K, ...) give voter k's weight and utilities; ``u[k][first]`` and
+    ``u[k][second]`` are k's utilities of the pairs' options a and b. KTAB adds each voter's
+    positive vote, voter after voter, to 1e-8; a negative vote counts for b. One voter at a
+    time keeps the working arrays small.
     """
-    v = vote(rule, w, u_a, u_b)
-    if v.shape[0] == 0:
-        shape = v.shape[1:]
-        return np.full(shape, MIN_COALITION), np.full(shape, MIN_COALITION)
-    c_ab = sum_first(np.maximum(v, 0.0), MIN_COALITION)
-    c_ba = sum_first(np.maximum(-v, 0.0), MIN_COALITION)
+    k_count = u.shape[0]
+    shape = np.broadcast_shapes(w.shape[1:], u[0][first].shape) if k_count else \
+        u[(slice(None), *first)].shape[1:]
+    c_ab = np.full(shape, MIN_COALITION)
+    c_ba = np.full(shape, MIN_COALITION)
+    for k in range(k_count):
+        v = vote(rule, w[k], u[k][first], u[k][second])
+        c_ab += np.maximum(v, 0.0)
+        c_ba -= np.minimum(v, 0.0)
     return c_ab, c_ba
 
 
@@ -73,7 +78,7 @@ def coalitions(rule: str, w: np.ndarray, u: np.ndarray) -> np.ndarray:
         return out
     u_k = np.moveaxis(u, -2, 0)  # (K, ..., O)
     w_k = np.moveaxis(np.broadcast_to(w, (*lead, k_count)), -1, 0)[..., None]
-    c_ab, c_ba = pair_coalitions(rule, w_k, u_k[..., hi], u_k[..., lo])
+    c_ab, c_ba = pair_coalitions(rule, w_k, u_k, (Ellipsis, hi), (Ellipsis, lo))
     out[..., hi, lo] = c_ab
     out[..., lo, hi] = c_ba
     return out
@@ -125,7 +130,7 @@ def _initial(valid: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _leading(x: np.ndarray, axis: int) -> np.ndarray:
-    """``x`` with ``axis`` moved first, contiguous: sums over it then run in index order."""
+    """``x`` with ``axis`` moved first (contiguous, for the Markov loops' repeated use)."""
     return np.ascontiguousarray(np.moveaxis(x, axis, 0))
 
 
@@ -149,7 +154,7 @@ def markov_uniform_pce(pv: np.ndarray, valid: np.ndarray) -> np.ndarray:
     pv_j = _leading(np.where(valid[..., None, :] & valid[..., :, None], pv, 0.0), -1)
 
     def update(p):  # q_i = sum_j pv(i, j) (p_i + p_j) / n
-        return np.add.reduce(pv_j * (p[None] + _leading(p, -1)[..., None]), axis=0) / count
+        return sum_first(pv_j * (p[None] + _leading(p, -1)[..., None])) / count
 
     return _iterate(p, update, MARKOV_UNIFORM_TOL)
 
@@ -171,8 +176,7 @@ def markov_incentive_pce(c: np.ndarray, pv: np.ndarray, valid: np.ndarray) -> np
     p, _ = _initial(valid)
 
     def update(p):  # q_i = sum_j pv(i, j) (p_i cp(j, i) + p_j cp(i, j))
-        return np.add.reduce(pv_j * (p[None] * c_ji + _leading(p, -1)[..., None] * c_ij),
-                             axis=0)
+        return sum_first(pv_j * (p[None] * c_ji + _leading(p, -1)[..., None] * c_ij))
 
     return _iterate(p, update, MARKOV_INCENTIVE_TOL)
 

@@ -185,8 +185,11 @@ class _Output:
         return np.concatenate([arr, tail], 1)
 
     def fill(self, tasks: list[_Task], run: Run, lo, span):
+        """Write a group's run (its rows are tasks with the same actors) into the layout."""
         T = self.T
         a = np.array(tasks[0].actors)
+        rows = np.array([t.row for t in tasks])
+        dims = np.array([t.issues for t in tasks])  # (R, d)
         k_per = run.proposals.shape[3]
         if self.bargains is None or self.k_per < k_per:
             self.k_per = k_per
@@ -201,29 +204,33 @@ class _Output:
         win = self._pad(run.win_probability, T, np.nan)
         proposals = self._pad(run.proposals, T, np.nan)
         adopted = self._pad(run.adopted, T, -1)
-        # actor indices inside the task -> scenario actor indices
+        # actor indices inside the run -> scenario actor indices
         target = np.where(target >= 0, a[np.maximum(target, 0)], -1)
         adopted = np.where(adopted >= 0, a[np.maximum(adopted, 0)], -1)
-        for r, task in enumerate(tasks):
-            b, dims = task.row, list(task.issues)
-            scale = span[dims]
-            low = lo[dims]
-            for k, i in enumerate(dims):
-                self.trajectory[b, :, a, i] = (low[k] + positions[r, :, :, k] * scale[k]).T
-                self.forecast[b, i] = low[k] + run.expected[r, k] * scale[k]
-                self.most_probable[b, i] = low[k] + run.most_probable[r, k] * scale[k]
-                self.rounds[b, i] = run.turns[r]
-                self.converged[b, i] = run.quiet[r]
-                self.reason[b, i] = "quiet" if run.quiet[r] else "rounds"
-                self.prob[b, :, a, i] = prob[r].T
-                self.risk[b, :, a, i] = risk[r].T
-                self.change[b, :, i] = change[r]
-                self.target[b, :, a, i] = target[r].T
-                self.gain[b, :, a, i] = gain[r].T
-                self.win[b, :, a, i] = win[r].T
-                self.bargains[b, :, a, :, :, i] = \
-                    (low[k] + proposals[r, ..., k] * scale[k]).transpose(1, 0, 2, 3)
-                self.adopted[b, :, a, :, i] = adopted[r].transpose(1, 0, 2)
+        b = rows[:, None, None]
+        t1 = np.arange(T + 1)[None, :, None]
+        t0 = np.arange(T)[None, :, None]
+        act = a[None, None, :]
+        for k in range(dims.shape[1]):
+            iss = dims[:, k]
+            i3 = iss[:, None, None]
+            low, scale = lo[iss], span[iss]
+            self.trajectory[b, t1, act, i3] = low[:, None, None] + \
+                positions[..., k] * scale[:, None, None]
+            self.forecast[rows, iss] = low + run.expected[:, k] * scale
+            self.most_probable[rows, iss] = low + run.most_probable[:, k] * scale
+            self.rounds[rows, iss] = run.turns
+            self.converged[rows, iss] = run.quiet
+            self.reason[rows, iss] = np.where(run.quiet, "quiet", "rounds")
+            self.prob[b, t1, act, i3] = prob
+            self.risk[b, t1, act, i3] = risk
+            self.change[rows[:, None], np.arange(T)[None, :], iss[:, None]] = change
+            self.target[b, t0, act, i3] = target
+            self.gain[b, t0, act, i3] = gain
+            self.win[b, t0, act, i3] = win
+            self.bargains[b, t0, act, :, :, i3] = \
+                low[:, None, None, None, None] + proposals[..., k] * scale[:, None, None, None, None]
+            self.adopted[b, t0, act, :, i3] = adopted
 
     def finish(self, mode: str) -> ScenarioOutput:
         bargains = self.bargains if self.bargains is not None else \
