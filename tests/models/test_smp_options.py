@@ -147,18 +147,18 @@ def scenario_doc(actors, issues=("a", "b"), settings=None):
     return kingmaker.build_scenario(doc)
 
 
-FOUR = {
-    "w": (100, {"a": (10, 0.3), "b": (80, 0.4)}),
-    "x": (60, {"a": (90, 0.5), "b": (20, 0.2)}),
-    "y": (120, {"a": (40, 0.2), "b": (50, 0.6)}),
-    "z": (80, {"a": (70, 0.4), "b": (35, 0.3)}),
+FOUR = {  # settles in 7 turns jointly; separately in 3 and 5
+    "w": (90, {"a": (80, 0.3), "b": (30, 0.5)}),
+    "x": (110, {"a": (0, 0.1), "b": (0, 0.2)}),
+    "y": (100, {"a": (90, 0.2), "b": (50, 0.2)}),
+    "z": (60, {"a": (30, 0.2), "b": (90, 0.3)}),
 }
 
 
 def test_auto_dimensions_is_joint_under_ktab_conditions_else_separate():
     joint = kingmaker.forecast(scenario_doc(FOUR), ["smp"]).run("smp")
     assert joint.extras["dimensions"] == "joint"
-    over = dict(FOUR, y=(120, {"a": (40, 0.8), "b": (50, 0.6)}))
+    over = dict(FOUR, y=(100, {"a": (90, 0.8), "b": (50, 0.6)}))
     sep = kingmaker.forecast(scenario_doc(over), ["smp"]).run("smp")
     assert sep.extras["dimensions"] == "separate"
     with pytest.raises(ModelSettingsError, match="saliences add up to 1.4"):

@@ -112,3 +112,25 @@ def test_ktab_xml_gives_the_same_run_as_its_csv():
         assert x.rounds == y.rounds == 10
         assert np.array_equal(x.trajectory, y.trajectory)
         assert x.forecast == y.forecast
+
+
+def test_extras_tell_who_moved_where(runs):
+    """Every actor that adopted a bargain stands, next turn, where that bargain put it; every
+    bargain was proposed by a challenger to its target; the others did not move."""
+    _, run = runs("dummyData_3Dim")
+    x = run.extras
+    traj = np.stack([i.trajectory for i in run.issues], axis=2)  # (T+1, n, d)
+    turns, n = x["challenge_target"].shape[:2]
+    moved = 0
+    for t in range(turns):
+        for k in range(n):
+            init, rcvr = x["adopted_bargain"][t, k, :, 0]
+            if init < 0:
+                np.testing.assert_array_equal(traj[t + 1, k], traj[t, k])
+                continue
+            assert x["challenge_target"][t, init, 0] == rcvr and k in (init, rcvr)
+            side = 0 if k == init else 1
+            np.testing.assert_array_equal(traj[t + 1, k], x["bargain_positions"][t, init, 0, side])
+            moved += 1
+    assert moved > 0
+    assert np.all(x["challenge_gain"][x["challenge_target"] >= 0] > 1e-5)

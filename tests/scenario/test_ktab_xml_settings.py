@@ -40,8 +40,8 @@ def test_model_parameters_seed_and_ideal_adjustment(smp_example):
 
 def test_the_file_seed_makes_a_stochastic_run_reproducible(smp_example):
     sc = kingmaker.load_scenario(smp_example)
-    a = kingmaker.forecast(sc, ["smp"], seed=1).run("smp")
-    b = kingmaker.forecast(sc, ["smp"], seed=2).run("smp")
+    a = kingmaker.forecast(sc, ["smp"], seed=1, rounds=8).run("smp")
+    b = kingmaker.forecast(sc, ["smp"], seed=2, rounds=8).run("smp")
     assert a.params["state_transition"] == "stochastic"
     for x, y in zip(a.issues, b.issues, strict=True):
         assert np.array_equal(x.trajectory, y.trajectory)

@@ -141,7 +141,7 @@ def kernel(batch: Batch, params: Params, rng: np.random.Generator | None = None
         results.append((tasks, simulate(cap, sal, pos, sub, params, rng)))
 
     turns = max([int(run.turns.max()) for _, run in results], default=0)
-    out = _Output(B, n, m, turns, batch)
+    out = _Output(B, n, m, turns, batch, 2 if params.bargain_model == "init_rcvr" else 1)
     for tasks, run in results:
         out.fill(tasks, run, lo, span)
     return out.finish(mode)
@@ -150,7 +150,7 @@ def kernel(batch: Batch, params: Params, rng: np.random.Generator | None = None
 class _Output:
     """Scatters task results into the (B, T+1, n, m) layout of a ScenarioOutput."""
 
-    def __init__(self, B, n, m, turns, batch: Batch):
+    def __init__(self, B, n, m, turns, batch: Batch, per_initiator: int):
         self.T = turns
         self.trajectory = np.repeat(np.asarray(batch.position, dtype=np.float64)[:, None],
                                     turns + 1, axis=1)
@@ -165,8 +165,7 @@ class _Output:
         self.target = np.full((B, turns, n, m), -1, dtype=np.int64)
         self.gain = np.full((B, turns, n, m), np.nan)
         self.win = np.full((B, turns, n, m), np.nan)
-        self.k_per = None
-        self.bargains = None
+        self.bargains = np.full((B, turns, n, per_initiator, 2, m), np.nan)
         self.adopted = np.full((B, turns, n, 2, m), -1, dtype=np.int64)
 
     @staticmethod
@@ -190,11 +189,6 @@ class _Output:
         a = np.array(tasks[0].actors)
         rows = np.array([t.row for t in tasks])
         dims = np.array([t.issues for t in tasks])  # (R, d)
-        k_per = run.proposals.shape[3]
-        if self.bargains is None or self.k_per < k_per:
-            self.k_per = k_per
-            self.bargains = np.full((*self.target.shape[:3], k_per, 2, self.target.shape[3]),
-                                    np.nan)
         positions = self._hold(run.positions, T + 1)
         prob = self._hold(run.position_probability, T + 1)
         risk = self._hold(run.risk, T + 1)
@@ -233,8 +227,6 @@ class _Output:
             self.adopted[b, t0, act, :, i3] = adopted
 
     def finish(self, mode: str) -> ScenarioOutput:
-        bargains = self.bargains if self.bargains is not None else \
-            np.full((*self.target.shape[:3], 1, 2, self.target.shape[3]), np.nan)
         extras = {
             "dimensions": mode,
             "most_probable": self.most_probable,
@@ -244,7 +236,7 @@ class _Output:
             "challenge_target": self.target,
             "challenge_gain": self.gain,
             "challenge_win_probability": self.win,
-            "bargain_positions": bargains,
+            "bargain_positions": self.bargains,
             "adopted_bargain": self.adopted,
         }
         return ScenarioOutput(forecast=self.forecast, trajectory=self.trajectory,
