@@ -87,7 +87,7 @@ def test_logged_lines_match_ktab(name, runs):
 
 def test_forecast_is_the_expected_final_position(runs):
     """Forecast = sum over unique final positions of probability x position (by hand)."""
-    scenario, run = runs("dummyData_3Dim")
+    _, run = runs("dummyData_3Dim")
     prob = run.extras["position_probability"][-1, :, 0]
     final = np.stack([i.trajectory[-1] for i in run.issues], axis=1)  # (actors, dims)
     # unique positions: the first actor of each group closer than 0.1 on the 0-100 scale
@@ -134,3 +134,27 @@ def test_extras_tell_who_moved_where(runs):
             moved += 1
     assert moved > 0
     assert np.all(x["challenge_gain"][x["challenge_target"] >= 0] > 1e-5)
+
+
+def test_json_contract_from_the_command_line(capsys):
+    """``kingmaker forecast FILE --model smp --format json``: one issue per KTAB dimension in
+    input order, one trajectory row per turn (row 0 = the input), KTAB's positions."""
+    import json
+
+    from kingmaker.cli import main
+
+    with pytest.raises(SystemExit) as exc:
+        main(["forecast", str(KTAB / "SOE-Pol-Comp.csv"), "--model", "smp", "--format", "json"])
+    assert (exc.value.code or 0) == 0
+    doc = json.loads(capsys.readouterr().out)
+    ref = _reference_positions("SOE-Pol-Comp")
+    assert [i["id"] for i in doc["issues"]] == ["policy", "competitive"]
+    assert len(doc["actors"]) == ref.shape[1]
+    for d, issue in enumerate(doc["issues"]):
+        smp = issue["models"]["smp"]
+        assert smp["rounds"] == 27 and smp["stop_reason"] == "quiet"
+        np.testing.assert_allclose(smp["trajectory"], ref[:, :, d], rtol=0, atol=1e-6)
+        assert 0 <= smp["forecast"] <= 100
+    extras = doc["runs"]["smp"]["extras"]
+    assert extras["dimensions"] == "joint"
+    assert len(extras["position_probability"]) == 28

@@ -8,7 +8,8 @@ A model is a :class:`ModelSpec`: a name, a pydantic ``Params`` class (its settin
   and returns an :class:`IssueOutput`. The engine folds draws x issues into rows, so one call
   runs every draw of every issue that has the same actors.
 * ``"scenario"``: all issues at once (models that trade across issues or use several
-  dimensions). ``kernel(batch, params)`` returns a :class:`ScenarioOutput`.
+  dimensions). ``kernel(batch, params)`` returns a :class:`ScenarioOutput`, whose rounds,
+  convergence and stop reason are per draw, or per draw and issue when issues ran apart.
 
 :func:`run_model` returns a :class:`BatchResult` of the same shape whatever the scope.
 Kernels do no I/O, keep no state and draw random numbers only from the generator they are given.

@@ -33,8 +33,8 @@ import numpy as np
 from .election import (
     MIN_COALITION,
     election,
-    pair_coalitions,
     estimated_risk,
+    pair_coalitions,
     risk_attitudes,
     scalar_pce,
     utility,
@@ -53,7 +53,6 @@ ROW_BUDGET = 3_000_000  # rows x actors^3 held at once
 class Assessment:
     """What KTAB computes for a state before anyone moves."""
 
-    distance: np.ndarray  # (R, i, j): from i's ideal to j's position, i's saliences
     risk: np.ndarray  # (R, n)
     util_t: np.ndarray  # (a, R, h, b) = U^h(a, b), leading axis a for ordered sums
     own: np.ndarray  # (R, a, b) = U^a(a, b)
@@ -128,7 +127,7 @@ def assess(cap, sal, sal_sq, pos, ideal, params: Params) -> Assessment:
     # an actor's position takes the probability of the last unique position equivalent to it
     slot = np.where(same & unique[:, None, :], idx, -1).max(axis=2)
     position_probability = np.take_along_axis(probability, slot, axis=1)
-    return Assessment(distance, risk, np.ascontiguousarray(util_t), own, unique, probability,
+    return Assessment(risk, np.ascontiguousarray(util_t), own, unique, probability,
                       position_probability)
 
 
@@ -305,7 +304,7 @@ class _Turn:
 
         ``init``/``rcvr`` (R, P) actor indices, ``pos_*`` (R, P, d); returns (R, a, P).
         """
-        r, n = self.rows, self.n
+        n = self.n
         risk = self.a.risk[:, :, None]
         u_i = utility(weighted_distance(self.ideal[:, :, None, :], pos_i[:, None, :, :],
                                         self.sal, self.sal_sq), risk)
@@ -480,7 +479,7 @@ def _simulate_rows(cap, sal, pos, accommodation, params: Params, rng) -> Run:
 def _sub_assessment(a: Assessment, act: np.ndarray) -> Assessment:
     if len(act) == a.risk.shape[0]:
         return a
-    return Assessment(a.distance[act], a.risk[act], np.ascontiguousarray(a.util_t[:, act]),
+    return Assessment(a.risk[act], np.ascontiguousarray(a.util_t[:, act]),
                       a.own[act], a.unique[act], a.probability[act],
                       a.position_probability[act])
 
@@ -489,7 +488,7 @@ def _merge_assessment(old: Assessment, new: Assessment, act: np.ndarray) -> Asse
     if len(act) == old.risk.shape[0]:
         return new
     fields = {}
-    for name in ("distance", "risk", "own", "unique", "probability", "position_probability"):
+    for name in ("risk", "own", "unique", "probability", "position_probability"):
         arr = getattr(old, name).copy()
         arr[act] = getattr(new, name)
         fields[name] = arr
@@ -500,7 +499,7 @@ def _merge_assessment(old: Assessment, new: Assessment, act: np.ndarray) -> Asse
 
 def _assemble(history, probs, risks, ratios, per_turn, turns, quiet, final: Assessment,
               final_pos) -> Run:
-    rows, n, d = final_pos.shape
+    rows, _, d = final_pos.shape
 
     def stacked(key):
         return np.stack([rec[key] for rec in per_turn], axis=1)

@@ -96,7 +96,7 @@ def accommodation_matrix(params: Params, actor_ids: tuple[str, ...]) -> np.ndarr
 
 
 def _tasks(batch: Batch, mode: str) -> list[_Task]:
-    B, n, m = batch.size, batch.n_actors, batch.n_issues
+    B, m = batch.size, batch.n_issues
     tasks = []
     if mode == "joint":
         weight_ok = (batch.capability[..., 0] > 0) & (batch.salience.sum(axis=2) > 0)
