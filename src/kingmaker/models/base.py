@@ -8,7 +8,8 @@ A model is a :class:`ModelSpec`: a name, a pydantic ``Params`` class (its settin
   and returns an :class:`IssueOutput`. The engine folds draws x issues into rows, so one call
   runs every draw of every issue that has the same actors.
 * ``"scenario"``: all issues at once (models that trade across issues or use several
-  dimensions). ``kernel(batch, params)`` returns a :class:`ScenarioOutput`.
+  dimensions). ``kernel(batch, params)`` returns a :class:`ScenarioOutput`, whose rounds,
+  convergence and stop reason are per draw, or per draw and issue when issues ran apart.
 
 :func:`run_model` returns a :class:`BatchResult` of the same shape whatever the scope.
 Kernels do no I/O, keep no state and draw random numbers only from the generator they are given.
@@ -55,8 +56,8 @@ class ScenarioOutput:
 
     forecast: np.ndarray  # (B, m)
     trajectory: np.ndarray  # (B, T+1, n, m)
-    rounds: np.ndarray  # (B,)
-    converged: np.ndarray  # (B,)
+    rounds: np.ndarray  # (B,) or (B, m) when issues ran separately
+    converged: np.ndarray  # (B,) or (B, m)
     stop_reason: np.ndarray | None = None
     extras: Mapping[str, Any] = field(default_factory=dict)
 
@@ -132,17 +133,19 @@ def run_model(spec: ModelSpec, batch: Batch, params: ModelParams,
         out: ScenarioOutput = spec.kernel(batch, params, rng) if spec.stochastic else \
             spec.kernel(batch, params)
         m = batch.n_issues
-        rounds = np.broadcast_to(np.asarray(out.rounds)[:, None], (batch.size, m))
-        converged = np.broadcast_to(np.asarray(out.converged)[:, None], (batch.size, m))
+
+        def per_issue(a) -> np.ndarray:  # (B,) or (B, m) -> (B, m)
+            a = np.asarray(a)
+            return np.broadcast_to(a[:, None] if a.ndim == 1 else a, (batch.size, m)).copy()
+
         reason = out.stop_reason if out.stop_reason is not None else \
             np.full(batch.size, "rounds", dtype=object)
         traj = out.trajectory.copy() if keep_trajectory else None
         if traj is not None:
             traj[:, :, ~batch.present] = np.nan
         return BatchResult(spec.name, params, np.asarray(out.forecast), traj,
-                           rounds.copy(), converged.copy(),
-                           np.broadcast_to(np.asarray(reason)[:, None], (batch.size, m)).copy(),
-                           dict(out.extras))
+                           per_issue(out.rounds), per_issue(out.converged),
+                           per_issue(np.asarray(reason, dtype=object)), dict(out.extras))
     return _run_issue_model(spec, batch, params, rng, keep_trajectory)
 
 

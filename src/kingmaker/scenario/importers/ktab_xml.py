@@ -1,12 +1,17 @@
 """KTAB's SMP XML scenario format (``<Scenario>`` with Dimensions and Actors).
 
-Read leniently where the meaning is clear: ``IdealAdjustment`` and ``ModelParameters`` are
-optional (KTAB's own reader insists on IdealAdjustment, which its sample dummyData_3Dim.xml
-lacks; without it every actor adjusts only toward its own position, KTAB's default). An empty
-coordinate or salience has no clear meaning, so it is an error that names the actor, the
-dimension and the line. Positions are on 0-100, saliences in percent (divided by 100).
-KTAB-specific settings (ModelParameters, prngSeed, IdealAdjustment) are not part of the
-common scenario and are not read here.
+Read leniently where the meaning is clear: ``prngSeed``, ``ModelParameters`` and
+``IdealAdjustment`` are optional (KTAB's own reader insists on IdealAdjustment, which its sample
+dummyData_3Dim.xml lacks; without it every actor's ideal is its position, KTAB's identity
+matrix). An empty coordinate or salience has no clear meaning, so it is an error that names the
+actor, the dimension and the line (KTAB's smpExample.xml has one). Positions are on 0-100,
+saliences in percent (divided by 100).
+
+KTAB's model settings become the scenario's ``models.settings.smp`` (validated by the smp
+model): each ModelParameters element under its snake-case name with KTAB's value names
+translated (``<VotingRule>PropCbc</VotingRule>`` -> ``voting_rule: prop_cubic``), prngSeed ->
+``seed``, and every IdealAdjustment ``iaPair`` -> ``ideal_adjustment: [{actor, toward, rate}]``
+with actor names turned into the scenario's actor ids. Unknown names are errors with the line.
 """
 
 from __future__ import annotations
@@ -17,6 +22,32 @@ from xml.parsers import expat
 from .common import ProblemList, slug, stem, unique_ids
 
 NAME = "ktab-xml"
+
+#: KTAB's ModelParameters element -> (smp setting, {KTAB value: setting value}).
+MODEL_PARAMETERS: dict[str, tuple[str, dict[str, str]]] = {
+    "VictoryProbModel": ("victory_probability", {
+        "Linear": "linear", "Square": "square", "Quartic": "quartic", "Octic": "octic",
+        "Binary": "binary"}),
+    "PCEModel": ("pce", {
+        "Conditional": "conditional", "MarkovIncentive": "markov_incentive",
+        "MarkovUniform": "markov_uniform"}),
+    "StateTransitions": ("state_transition", {
+        "Deterministic": "deterministic", "Stochastic": "stochastic"}),
+    "VotingRule": ("voting_rule", {
+        "Binary": "binary", "PropBin": "prop_bin", "Prop": "proportional",
+        "PropCbc": "prop_cubic", "Cubic": "cubic", "ASymProsp": "asym_prospect"}),
+    "BigRAdjust": ("big_r_adjust", {
+        "None": "none", "OneThird": "one_third", "Half": "half", "TwoThirds": "two_thirds",
+        "Full": "full"}),
+    "BigRRange": ("big_r_range", {"Min": "min", "Mid": "mid", "Max": "max"}),
+    "ThirdPartyCommit": ("third_party_commit", {
+        "NoCommit": "none", "SemiCommit": "semi", "FullCommit": "full"}),
+    "InterVecBrgn": ("bargain_interpolation", {
+        "S1P1": "s1p1", "S2P2": "s2p2", "S2PMax": "s2pmax"}),
+    "BargnModel": ("bargain_model", {
+        "InitOnlyInterp": "init_only", "InitRcvrInterp": "init_rcvr",
+        "PWCompInterp": "pw_compromise"}),
+}
 DESCRIPTION = "KTAB SMP XML (<Scenario> with <Dimensions> and <Actors>)"
 
 
@@ -138,6 +169,8 @@ def read(text: str, file: str | None):
 
     dim_ids = unique_ids(dim_names, "dim")
     actor_ids = unique_ids(names, "actor")
+    smp = _smp_settings(root, dict(zip(names, actor_ids, strict=True)), problems)
+    problems.raise_if_any()
     title = name.text or stem(file)
     doc = {
         "scenario": {"id": slug(title, slug(stem(file), "scenario")), "title": title,
@@ -151,6 +184,7 @@ def read(text: str, file: str | None):
             for aid, nm, ds, pw, pairs in zip(actor_ids, names, descs, powers, stances,
                                               strict=True)
         ],
+        **({"models": {"settings": {"smp": smp}}} if smp else {}),
     }
 
     def locate(path: tuple):
@@ -159,3 +193,52 @@ def read(text: str, file: str | None):
         return None
 
     return doc, locate
+
+
+def _smp_settings(root: Node, actor_id: dict[str, str], problems: ProblemList) -> dict:
+    """KTAB's prngSeed, ModelParameters and IdealAdjustment as smp model settings."""
+    settings: dict = {}
+    seed = root.first("prngSeed")
+    if seed is not None and seed.text:
+        if seed.text.isdigit() and int(seed.text) < 2**64:
+            settings["seed"] = int(seed.text)
+        else:
+            problems.add(f"<prngSeed> must be a whole number below 2^64, got {seed.text!r}",
+                         seed.line)
+    params = root.first("ModelParameters")
+    for child in params.children if params is not None else []:
+        if child.tag not in MODEL_PARAMETERS:
+            problems.add(f"<ModelParameters> has an unknown element <{child.tag}>; known: "
+                         f"{', '.join(MODEL_PARAMETERS)}", child.line)
+            continue
+        key, values = MODEL_PARAMETERS[child.tag]
+        if child.text not in values:
+            problems.add(f"<{child.tag}>: unknown value {child.text!r}; KTAB's values are "
+                         f"{', '.join(values)}", child.line)
+            continue
+        settings[key] = values[child.text]
+    adjust = root.first("IdealAdjustment")
+    pairs = []
+    for pair in adjust.all("iaPair") if adjust is not None else []:
+        fields = {}
+        for tag in ("adjustingIdeal", "referencePos", "adjust"):
+            node = pair.first(tag)
+            if node is None or not node.text:
+                problems.add(f"<iaPair> needs a non-empty <{tag}>", pair.line)
+            else:
+                fields[tag] = node
+        if len(fields) < 3:
+            continue
+        ids = []
+        for tag in ("adjustingIdeal", "referencePos"):
+            if fields[tag].text not in actor_id:
+                problems.add(f"<{tag}> names {fields[tag].text!r}, which is not an actor of "
+                             "this scenario", fields[tag].line)
+            ids.append(actor_id.get(fields[tag].text))
+        rate = problems.number(fields["adjust"].text, fields["adjust"].line,
+                               "<iaPair> <adjust>", minimum=0, maximum=1)
+        if None not in ids and rate is not None:
+            pairs.append({"actor": ids[0], "toward": ids[1], "rate": rate})
+    if pairs:
+        settings["ideal_adjustment"] = pairs
+    return settings
