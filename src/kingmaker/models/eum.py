@@ -113,14 +113,15 @@ def _sort_order(x, order):
 
 @nb.njit(cache=True)
 def _powers(x, span, r, unit_risk, dist, power):
-    """dist[k, a] = |x_k - x_a| / span (a fraction of the range); power[k, a] = dist^r_k."""
+    """dist[a, k] = |x_a - x_k| / span (a fraction of the range); power[a, k] = dist^r_k, the
+    distance as voter k feels it (stored by candidate a, so a pair's votes read two rows)."""
     n = x.shape[0]
-    for k in range(n):
-        for a in range(k + 1):
-            dist[k, a] = dist[a, k] = abs(x[k] - x[a]) / span
-    for k in range(n):
-        for a in range(n):
-            power[k, a] = dist[k, a] if unit_risk else dist[k, a] ** r[k]
+    for a in range(n):
+        for k in range(a + 1):
+            dist[a, k] = dist[k, a] = abs(x[k] - x[a]) / span
+    for a in range(n):
+        for k in range(n):
+            power[a, k] = dist[a, k] if unit_risk else dist[a, k] ** r[k]
 
 
 @nb.njit(cache=True)
@@ -135,11 +136,9 @@ def _vote_sums(x, w, power, num):
             for_j = 0.0
             if x[i] != x[j]:
                 for k in range(n):
-                    v = w[k] * (power[k, j] - power[k, i])
-                    if v > 0.0:
-                        for_i += v
-                    elif v < 0.0:
-                        for_j -= v
+                    v = w[k] * (power[j, k] - power[i, k])
+                    for_i += max(v, 0.0)
+                    for_j += max(-v, 0.0)
             num[i, j] = for_i
             num[j, i] = for_j
 
