@@ -285,7 +285,6 @@ def _example():
     return [arrays.value[p][:, 0] for p in ("capability", "position", "salience")]
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize(("kw", "reason"), [
     ({"variant": "corrected"}, "converged"),
     ({"least_change": True}, "cycle"),
