@@ -126,9 +126,9 @@ def _print_forecast(sc, result) -> None:
     table.add_column("Issue", overflow="fold", max_width=48)
     table.add_column("Scale", justify="right")
     for run in result.runs:
-        label = run.key + (f" ({run.variant})" if run.variant and ":" not in run.key else "")
-        table.add_column(label, justify="right")
-    table.add_column("Observed", justify="right", style="bold")
+        label = run.key + (f"\n({run.variant})" if run.variant and ":" not in run.key else "")
+        table.add_column(label, justify="right", no_wrap=True)
+    table.add_column("Observed", justify="right", style="bold", no_wrap=True)
     for issue in sc.issues:
         lo, hi = issue.scale.min, issue.scale.max
         d = _decimals(lo, hi)

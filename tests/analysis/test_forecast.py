@@ -26,10 +26,12 @@ def test_json_contract(copenhagen):
     assert [i["id"] for i in doc["issues"]] == list(copenhagen.issue_ids)
     russia = doc["actors"].index("russia")
     for issue in doc["issues"]:
-        assert set(issue["models"]) == {"compromise", "median", "condorcet"}
-        for m in issue["models"].values():
+        assert set(issue["models"]) == {"compromise", "median", "condorcet", "eum"}
+        for name, m in issue["models"].items():
             assert isinstance(m["forecast"], float)
-            (first,) = m["trajectory"]  # a static model: one row, the input positions
+            # a static model has one row, the input positions; eum one more per round
+            assert len(m["trajectory"]) == (11 if name == "eum" else 1)
+            first = m["trajectory"][0]
             assert len(first) == len(doc["actors"])
             assert (first[russia] is None) == (issue["id"] in ("commitments", "extra"))
     usa = doc["actors"].index("usa")
@@ -72,7 +74,7 @@ def test_observed_outcome_is_reported():
     assert f.observed == {"lag": 8.83}
     frame = f.to_frame()
     assert frame["error"].tolist() == pytest.approx(
-        [7.389955686853766 - 8.83, 7 - 8.83, 7 - 8.83])
+        [7.389955686853766 - 8.83, 7 - 8.83, 7 - 8.83, 7 - 8.83])
 
 
 def test_model_selection_errors(copenhagen):
@@ -92,7 +94,8 @@ def test_model_selection_errors(copenhagen):
 
 def test_scenario_default_models_are_used(write):
     text = (ANCHORS.parent.parent.parent / "src/kingmaker/data/scenarios/bdm1994-emissions.yaml"
-            ).read_text().replace("default: [compromise, median, condorcet]", "default: [median]")
+            ).read_text().replace("default: [compromise, median, condorcet, eum]",
+                                  "default: [median]")
     sc = kingmaker.load_scenario(write("s.yaml", text))
     assert [r.key for r in kingmaker.forecast(sc).runs] == ["median"]
 

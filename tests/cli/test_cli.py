@@ -32,7 +32,8 @@ def test_bdm_forecast_table(capsys):
     code, out, _ = run(capsys, "forecast", "bdm1994-emissions")
     assert code == 0
     assert "bdm1994-emissions" in out
-    for text in ("compromise", "median", "condorcet", "7.390", "7.000", "8.830", "Observed"):
+    for text in ("compromise", "median", "condorcet", "eum", "scholz2011", "7.390", "7.000",
+                 "8.830", "Observed"):
         assert text in out
     # the words under the table: 7.0 is nearest the 7-year anchor, 8.83 the 10-year one
     meaning = out.split("What the forecasts mean")[1]
@@ -93,7 +94,7 @@ def test_validate_good_file(capsys):
 @pytest.mark.parametrize("argv,words", [
     (["forecast", "no-such-scenario"], ["no file or embedded scenario"]),
     (["forecast", "-m", "eum2"], ["unknown model 'eum2'"]),
-    (["forecast", "--rounds", "3"], ["--rounds applies"]),
+    (["forecast", "-m", "median", "--rounds", "3"], ["--rounds applies"]),
     (["forecast", "--set", "median"], ["MODEL.SETTING=VALUE"]),
     (["forecast", "--set", "median.speed=3"], ["unknown setting"]),
     (["forecast", "-f", "xml", "bdm1994-emissions"], ["unknown format 'xml'"]),

@@ -70,6 +70,19 @@ def test_zero_weights_fall_back_to_equal_weights():
     assert condorcet_winner(c, x, s)[0][0] == 10
 
 
+@pytest.mark.parametrize(("cap", "pos", "median"), [
+    ([1, 1e-20, 1], [0, 0, 25], 12.5),
+    ([1, 1e-20, 1], [0, 8, 25], 12.5),
+    ([1, 0.5, 0.5], [0, 0, 25], 0.0),
+], ids=["negligible-at-same-position", "negligible-in-between", "first-actor-alone-half"])
+def test_even_split_within_tolerance(cap, pos, median):
+    """A weight of 1e-20 does not break an even split (1 + 1e-20 against 1 at 25): the median is
+    the middle of the tied positions, wherever the negligible weight sits. Weight 1 + 0.5 at 0
+    against 0.5 is not a split, although the first actor at 0 alone reaches half."""
+    c, x = np.array([cap], float), np.array([pos], float)
+    assert weighted_median(c, x, np.ones_like(c))[0] == median
+
+
 def test_weightless_actor_does_not_pull_the_median():
     c, x, s = row(1, 0, 1), row(0, 100, 10), row(1, 1, 1)
     assert weighted_median(c, x, s)[0] == 5.0  # midpoint of the two weighted actors

@@ -7,6 +7,9 @@ Rule: sort the positions; the median is the first position where the cumulative 
 half the total. When it reaches *exactly* half (an even split, up to 1e-12 relative), the
 median is the midpoint between that position and the next position that carries weight.
 Actors with zero weight do not count; if every weight is zero, all actors count equally.
+Computed from both ends: the lowest position where the weight from below reaches half (up to
+1e-12 relative) and the highest where the weight from above does; the median is their midpoint
+(they coincide unless the split is even), so the rule is the same read from either end.
 """
 
 from __future__ import annotations
@@ -30,15 +33,13 @@ def weighted_median(capability: np.ndarray, position: np.ndarray,
     order = np.argsort(key, axis=-1, kind="stable")
     xs = np.take_along_axis(position, order, axis=-1)
     ws = np.take_along_axis(w, order, axis=-1)
-    cum = np.cumsum(ws, axis=-1)
-    total = cum[:, -1:]
-    half = total / 2
-    k = np.argmax(cum >= half * (1 - TIE_TOLERANCE), axis=-1)
+    from_below = np.cumsum(ws, axis=-1)
+    from_above = np.cumsum(ws[:, ::-1], axis=-1)[:, ::-1]  # weightless actors (last) add 0
+    reach = from_below[:, -1:] / 2 * (1 - TIE_TOLERANCE)
+    low = np.argmax(from_below >= reach, axis=-1)
+    high = (from_above >= reach).sum(axis=-1) - 1  # from_above falls along the sorted order
     rows = np.arange(xs.shape[0])
-    at_k = xs[rows, k]
-    exact = np.abs(cum[rows, k] - half[:, 0]) <= TIE_TOLERANCE * total[:, 0]
-    nxt = xs[rows, np.minimum(k + 1, xs.shape[1] - 1)]
-    return np.where(exact & (k + 1 < xs.shape[1]), (at_k + nxt) / 2, at_k)
+    return (xs[rows, low] + xs[rows, high]) / 2
 
 
 def kernel(capability, position, salience, lo, hi, params: Params) -> IssueOutput:

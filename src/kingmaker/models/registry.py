@@ -15,10 +15,10 @@ from ..errors import ModelSettingsError, UnknownModelError
 from .base import ModelParams, ModelSpec
 
 #: Built-in model modules, in the order they are listed and run by default.
-BUILTIN = ("compromise", "median", "condorcet", "smp")
+BUILTIN = ("compromise", "median", "condorcet", "eum", "smp")
 
 #: Models `forecast` runs when neither the user nor the scenario names any.
-DEFAULT_MODELS = ("compromise", "median", "condorcet")
+DEFAULT_MODELS = ("compromise", "median", "condorcet", "eum")
 
 _cache: dict[str, ModelSpec] = {}
 
