@@ -121,38 +121,95 @@ def forecast(
         _print_forecast(sc, result)
 
 
-def _print_forecast(sc, result) -> None:
-    table = Table(title=f"{sc.scenario.title}  [dim]({sc.id})[/dim]", title_justify="left")
-    table.add_column("Issue", overflow="fold", max_width=48)
-    table.add_column("Scale", justify="right")
-    for run in result.runs:
-        label = run.key + (f"\n({run.variant})" if run.variant and ":" not in run.key else "")
-        table.add_column(label, justify="right", no_wrap=True)
-    table.add_column("Observed", justify="right", style="bold", no_wrap=True)
-    for issue in sc.issues:
-        lo, hi = issue.scale.min, issue.scale.max
-        d = _decimals(lo, hi)
+def _run_label(run) -> str:
+    """A model's column label: its name, and its variant when it has one."""
+    return run.model + (f":{run.variant}" if run.variant else "")
+
+
+def _forecast_tables(sc, result, title: str, shared_scale: str | None):
+    """Three layouts of the same numbers, widest first: issues x models, models x issues, long."""
+    from rich import box
+
+    def scale_text(issue) -> str:
         unit = f" {issue.scale.unit}" if issue.scale.unit else ""
-        cells = [f"[bold]{issue.id}[/bold]\n[dim]{issue.question}[/dim]",
-                 f"{lo:g}-{hi:g}{unit}"]
-        for run in result.runs:
-            f = run.issue(issue.id)
-            note = f"\n[dim]{f.rounds} rounds[/dim]" if f.rounds else ""
-            cells.append(_fmt(f.forecast, d) + note)
-        cells.append(_fmt(issue.outcome.value if issue.outcome else None, d))
-        table.add_row(*cells)
+        return f"{issue.scale.min:g}-{issue.scale.max:g}{unit}"
+
+    def number(issue, x) -> str:
+        return _fmt(x, _decimals(issue.scale.min, issue.scale.max))
+
+    def observed(issue) -> float | None:
+        return issue.outcome.value if issue.outcome else None
+
+    def new_table() -> Table:
+        return Table(title=title, title_justify="left", box=box.SIMPLE_HEAD)
+
+    wide = new_table()
+    wide.add_column("Issue", no_wrap=True, style="bold")
+    if shared_scale is None:
+        wide.add_column("Scale", justify="right", no_wrap=True)
+    for run in result.runs:
+        wide.add_column(_run_label(run).replace(":", "\n"), justify="right", no_wrap=True)
+    wide.add_column("Observed", justify="right", style="bold", no_wrap=True)
+    for issue in sc.issues:
+        cells = [issue.id] + ([] if shared_scale else [scale_text(issue)])
+        cells += [number(issue, run.issue(issue.id).forecast) for run in result.runs]
+        wide.add_row(*cells, number(issue, observed(issue)))
+    yield wide
+
+    tall = new_table()
+    tall.add_column("Model", no_wrap=True, style="bold")
+    for issue in sc.issues:
+        tall.add_column(issue.id, justify="right", no_wrap=True)
+    for run in result.runs:
+        tall.add_row(_run_label(run), *[number(i, run.issue(i.id).forecast) for i in sc.issues])
+    tall.add_row("observed", *[number(i, observed(i)) for i in sc.issues], style="bold")
+    yield tall
+
+    long = new_table()
+    for name in ("Issue", "Model", "Forecast", "Observed"):
+        long.add_column(name, justify="left" if name in ("Issue", "Model") else "right")
+    for issue in sc.issues:
+        for k, run in enumerate(result.runs):
+            long.add_row(issue.id if k == 0 else "", _run_label(run),
+                         number(issue, run.issue(issue.id).forecast),
+                         number(issue, observed(issue)) if k == 0 else "")
+    yield long
+
+
+def _print_forecast(sc, result) -> None:
+    scales = {(i.scale.min, i.scale.max, i.scale.unit) for i in sc.issues}
+    shared = None
+    if len(scales) == 1:
+        lo, hi, unit = scales.pop()
+        shared = f"{lo:g}-{hi:g}" + (f" {unit}" if unit else "")
+    title = f"{sc.scenario.title}  [dim]({sc.id}"
+    title += f"; every issue on {shared})[/dim]" if shared else ")[/dim]"
+    for table in _forecast_tables(sc, result, title, shared):
+        natural = out.measure(table, options=out.options.update(max_width=10_000)).maximum
+        if natural <= out.width:
+            break
     out.print(table)
+    dynamic = []
+    for run in result.runs:
+        rounds = [run.issue(i).rounds for i in sc.issue_ids]
+        if any(rounds):
+            counts = str(rounds[0]) if len(set(rounds)) == 1 else "/".join(map(str, rounds))
+            dynamic.append(f"{_run_label(run)} {counts}")
+    if dynamic:
+        out.print(f"[dim]Rounds run: {'; '.join(dynamic)}[/dim]", soft_wrap=True)
     _print_meanings(sc, result)
 
 
 def _print_meanings(sc, result) -> None:
-    """Say in words what each forecast means: the nearest labelled point of the issue's scale."""
+    """Each issue's question and, in words, what each forecast means: the nearest labelled
+    point of the issue's scale."""
     lines: list[str] = []
     for issue in sc.issues:
+        lines.append(f"[bold]{issue.id}[/bold]  [dim]{issue.question}[/dim]")
         if not issue.scale.anchors:
             continue
         d = _decimals(issue.scale.min, issue.scale.max)
-        points = [(run.key, run.issue(issue.id).forecast) for run in result.runs]
+        points = [(_run_label(run), run.issue(issue.id).forecast) for run in result.runs]
         if issue.outcome is not None:
             points.append(("observed", issue.outcome.value))
         by_anchor: dict[float, list[str]] = {}
@@ -160,15 +217,16 @@ def _print_meanings(sc, result) -> None:
             anchor = issue.scale.nearest_anchor(x)
             if anchor is not None:
                 by_anchor.setdefault(anchor.value, []).append(f"{name} {_fmt(x, d)}")
-        lines.append(f"[bold]{issue.id}[/bold]  [dim]{issue.question}[/dim]")
         for anchor in sorted(issue.scale.anchors, key=lambda a: a.value):
             if anchor.value in by_anchor:
                 lines.append(f"  [bold]~{anchor.value:g}[/bold]  {anchor.label}")
                 lines.append(f"        [dim]{', '.join(by_anchor[anchor.value])}[/dim]")
-    if lines:
+    if any(issue.scale.anchors for issue in sc.issues):
         out.print("\nWhat the forecasts mean (nearest labelled point of each scale):")
-        for line in lines:
-            out.print(line, soft_wrap=True)
+    else:
+        out.print()
+    for line in lines:
+        out.print(line, soft_wrap=True)
 
 
 class ReportFormat(str, Enum):

@@ -24,6 +24,9 @@ from kingmaker.scenario.schema import (
     ShiftParameter,
 )
 
+#: every model the flagship forecasts by default (its models.default)
+FLAGSHIP_MODELS = ["compromise", "median", "condorcet", "eum", "smp"]
+
 SEEDS = Path("/work/shared/seeds")
 
 
@@ -43,7 +46,7 @@ def test_is_the_default_and_loads_without_warnings(sc):
     assert sc.issue_ids == ("troops", "pmf", "lifelines", "support")
     assert len(sc.actors) == 13
     assert kingmaker.scenario_warnings(sc) == []
-    assert list(sc.models.default) == ["compromise", "median", "condorcet"]
+    assert list(sc.models.default) == FLAGSHIP_MODELS
 
 
 @pytest.mark.parametrize("actor,aliases", [
@@ -242,7 +245,7 @@ def test_relations_tie_iran_to_the_factions(sc):
 
 def test_forecast_runs_every_default_model(sc):
     result = kingmaker.forecast(sc)
-    assert [r.key for r in result.runs] == ["compromise", "median", "condorcet"]
+    assert [r.key for r in result.runs] == FLAGSHIP_MODELS
     for issue in sc.issues:
         for run in result.runs:
             assert issue.scale.contains(run.issue(issue.id).forecast)
