@@ -366,33 +366,30 @@ class _Change(Strict):
     rationale: Text | None = None
 
 
-class SetParameter(_Change):
+class _ParameterChange(_Change):
+    actor: Id
+    issue: Id | None = Field(default=None, description="None: every issue the actor has")
+    parameter: Literal["position", "salience", "capability"]
+
+
+class SetParameter(_ParameterChange):
     """Set an actor's parameter to a value (on one issue, or on every issue it has)."""
 
     op: Literal["set"]
-    actor: Id
-    issue: Id | None = None
-    parameter: Literal["position", "salience", "capability"]
     to: Number
 
 
-class ShiftParameter(_Change):
+class ShiftParameter(_ParameterChange):
     """Move an actor's parameter by an amount (clipped to the parameter's bounds)."""
 
     op: Literal["shift"]
-    actor: Id
-    issue: Id | None = None
-    parameter: Literal["position", "salience", "capability"]
     by: Number
 
 
-class ScaleParameter(_Change):
+class ScaleParameter(_ParameterChange):
     """Multiply an actor's parameter (typically capability) by a factor >= 0."""
 
     op: Literal["scale"]
-    actor: Id
-    issue: Id | None = None
-    parameter: Literal["position", "salience", "capability"]
     factor: Annotated[Number, Field(ge=0)]
 
 

@@ -99,9 +99,26 @@ def read(text: str, file: str | None):
         line_of.append(n)
     problems.raise_if_any()
 
+    doc = ktab_document(title, desc, file, dim_names, names, descs, powers, stances)
+
+    def locate(path: tuple):
+        if len(path) >= 2 and path[0] == "actors" and isinstance(path[1], int):
+            return (line_of[path[1]], None) if path[1] < len(line_of) else None
+        if path[:1] == ("issues",):
+            return (n2, None)
+        return (n1, None) if path[:1] == ("scenario",) else None
+
+    return doc, locate
+
+
+def ktab_document(title: str, desc: str | None, file: str | None, dim_names: list[str],
+                  names: list[str], descs: list[str], powers: list[float],
+                  stances: list[list[tuple[float, float]]]) -> dict:
+    """The scenario document of KTAB data (CSV or XML): one issue per dimension on 0-100,
+    saliences from percent to Kingmaker's 0-1, Power as capability."""
     dim_ids = unique_ids(dim_names, "dim")
     actor_ids = unique_ids(names, "actor")
-    doc = {
+    return {
         "scenario": {"id": slug(title, slug(stem(file), "scenario")), "title": title,
                      **({"description": desc} if desc else {})},
         "issues": [{"id": i, "question": f"Position on {nm}", "scale": {"min": 0, "max": 100}}
@@ -114,12 +131,3 @@ def read(text: str, file: str | None):
                                               strict=True)
         ],
     }
-
-    def locate(path: tuple):
-        if len(path) >= 2 and path[0] == "actors" and isinstance(path[1], int):
-            return (line_of[path[1]], None) if path[1] < len(line_of) else None
-        if path[:1] == ("issues",):
-            return (n2, None)
-        return (n1, None) if path[:1] == ("scenario",) else None
-
-    return doc, locate

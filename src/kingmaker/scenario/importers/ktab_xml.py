@@ -19,7 +19,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from xml.parsers import expat
 
-from .common import ProblemList, slug, stem, unique_ids
+from .common import ProblemList, stem, unique_ids
+from .ktab_csv import ktab_document
 
 NAME = "ktab-xml"
 
@@ -167,25 +168,13 @@ def read(text: str, file: str | None):
         problems.add("<Actors> lists no <Actor>", actors_node.line)
     problems.raise_if_any()
 
-    dim_ids = unique_ids(dim_names, "dim")
-    actor_ids = unique_ids(names, "actor")
-    smp = _smp_settings(root, dict(zip(names, actor_ids, strict=True)), problems)
+    smp = _smp_settings(root, dict(zip(names, unique_ids(names, "actor"), strict=True)),
+                        problems)
     problems.raise_if_any()
-    title = name.text or stem(file)
-    doc = {
-        "scenario": {"id": slug(title, slug(stem(file), "scenario")), "title": title,
-                     **({"description": desc.text} if desc is not None and desc.text else {})},
-        "issues": [{"id": i, "question": f"Position on {nm}", "scale": {"min": 0, "max": 100}}
-                   for i, nm in zip(dim_ids, dim_names, strict=True)],
-        "actors": [
-            {"id": aid, "name": nm, **({"description": ds} if ds else {}), "capability": pw,
-             "issues": {i: {"position": p, "salience": s / 100}
-                        for i, (p, s) in zip(dim_ids, pairs, strict=True)}}
-            for aid, nm, ds, pw, pairs in zip(actor_ids, names, descs, powers, stances,
-                                              strict=True)
-        ],
-        **({"models": {"settings": {"smp": smp}}} if smp else {}),
-    }
+    doc = ktab_document(name.text or stem(file), desc.text if desc is not None else None, file,
+                        dim_names, names, descs, powers, stances)
+    if smp:
+        doc["models"] = {"settings": {"smp": smp}}
 
     def locate(path: tuple):
         if len(path) >= 2 and path[0] == "actors" and isinstance(path[1], int):
