@@ -57,6 +57,11 @@ def is_stochastic(params: Params) -> bool:
     return params.ties == "random" or params.variant == "random_rate" or params.p > 0
 
 
+def _check_rng(params: Params, rng) -> None:
+    if is_stochastic(params) and rng is None:
+        raise ValueError("this exchange model setting draws random numbers: pass a Generator")
+
+
 def _random_rates(cand, rng) -> np.ndarray:
     """A rate per exchange, uniform between B's and A's break-even rates, in listing order."""
     low = cand.column("s_bp") / cand.column("s_bq")
@@ -115,6 +120,7 @@ def possible_exchanges(batch: Batch, params: Params | None = None,
                        rng: np.random.Generator | None = None) -> PossibleExchanges:
     """Every exchange on the table at the start, with its moves and gains (see the class)."""
     params = params or Params()
+    _check_rng(params, rng)
     x, s, w, lo, span = _normalised(batch)
     rnd = _start_round(x, s, w, batch.present, np.ones(batch.size, dtype=bool), params, rng)
     rnd.start()
@@ -138,8 +144,7 @@ def possible_exchanges(batch: Batch, params: Params | None = None,
 def kernel(batch: Batch, params: Params, rng: np.random.Generator | None = None
            ) -> ScenarioOutput:
     """Run the exchange model on every draw of a batch (see the module docstring)."""
-    if is_stochastic(params) and rng is None:
-        raise ValueError("this exchange model setting draws random numbers: pass a Generator")
+    _check_rng(params, rng)
     present = batch.present
     x, s, w, lo, span = _normalised(batch)
     B, n, m = x.shape

@@ -30,14 +30,13 @@ def round_records(realised: list[tuple[int, RoundResult]], done: np.ndarray, bat
     actors, issues = batch.actor_ids, batch.issue_ids
     out: list[list[dict]] = [[{"round": t, "exchanges": []} for t in range(int(d) + 1)]
                              for d in done]
+    def scale(values: np.ndarray, col: str, issue: np.ndarray) -> np.ndarray:
+        return lo[issue] + values[:, _R[col]] * (span[issue] / 100.0)
+
     for t, res in realised:
         v = res.values
-
-        def scale(col: str, issue: np.ndarray) -> np.ndarray:
-            return lo[issue] + v[:, _R[col]] * (span[issue] / 100.0)
-
-        from_a, to_a = scale("x_a", res.q), scale("y_a", res.q)
-        from_b, to_b = scale("x_b", res.p), scale("y_b", res.p)
+        from_a, to_a = scale(v, "x_a", res.q), scale(v, "y_a", res.q)
+        from_b, to_b = scale(v, "x_b", res.p), scale(v, "y_b", res.p)
         for k in range(len(res.draw)):
             b = int(res.draw[k])
             if t >= len(out[b]):

@@ -34,6 +34,7 @@ from .candidates import FIXED, Candidates
 STATE = ("x_a", "x_b", "m_a", "m_b", "hs_a", "hs_b", "hg_a", "hg_b", "y_a", "y_b",
          "d_a", "d_b", "key", "g_a", "g_b")
 S_ = {name: k for k, name in enumerate(STATE)}
+_RESULTS = [S_[k] for k in ("m_a", "m_b", "y_a", "y_b", "d_a", "d_b", "key", "g_a", "g_b")]
 #: Columns of a realisation record.
 RECORD = ("x_a", "y_a", "x_b", "y_b", "key", "g_a", "g_b")
 TIE_RTOL = 1e-12
@@ -94,8 +95,10 @@ class Round:
         self.keys = np.where(cand.exists, cand.order, np.inf)[..., None]
         self.listed_gain = np.full((B, F), -np.inf)
         self.next_key = np.full(B, float(cand.order.max(initial=0.0)) + 1.0)
-        # moves recorded in favour of (demanding actor, issue), per mover; NaN = none
+        # moves recorded in favour of (demanding actor, issue), per mover: the position (NaN =
+        # none), its weighted shift of the issue's outcome numerator, and their sum
         self.upd = np.full((B, n, m, n), np.nan)
+        self.upd_shift = np.zeros((B, n, m, n))
         self.upd_sum = np.zeros((B, n, m))
         # actor-issue codes of the legs, unique per draw; rows of exchanges by code
         base = (np.arange(B) * n * m)[:, None]
@@ -113,42 +116,46 @@ class Round:
         self.records: list[tuple[np.ndarray, ...]] = []
 
     # -- arithmetic on a set of rows --------------------------------------------------------
-    def _offset(self, bi, demander, issue, mover, w, x0) -> np.ndarray:
-        rec = self.upd[bi, demander, issue, mover]
-        own = np.where(np.isnan(rec), 0.0, w * (rec - x0))
-        return self.upd_sum[bi, demander, issue] - own
+    def _offset(self, bi, demander, issue, mover) -> np.ndarray:
+        """Shift of the issue's outcome numerator by moves made in the demander's favour,
+        the mover's own excluded (it stands where the exchange puts it)."""
+        return self.upd_sum[bi, demander, issue] - self.upd_shift[bi, demander, issue, mover]
 
-    def _recalculate(self, bi: np.ndarray, ei: np.ndarray) -> None:
-        """Recompute the exchanges at rows (bi, ei) from their current state."""
+    def _recalculate(self, bi: np.ndarray, ei: np.ndarray, commit_a=None, commit_b=None,
+                     x_a=None, x_b=None) -> np.ndarray:
+        """Recompute the exchanges at rows (bi, ei); returns whether each is valid.
+
+        Before that, where ``commit_a``/``commit_b`` hold, the leg's last move joins its
+        history, and ``x_a``/``x_b`` (NaN = unchanged) give legs new positions.
+        """
         c = self.c
         f = c.fixed[bi, ei].T
-        st = self.state[bi, ei]
+        st = self.state[bi, ei].T.copy()
+        if commit_a is not None:
+            for flag, m, hs, hg in ((commit_a, "m_a", "hs_a", "hg_a"),
+                                    (commit_b, "m_b", "hs_b", "hg_b")):
+                st[S_[hs]] += np.where(flag, st[S_[m]], 0.0)
+                st[S_[hg]] = np.where(flag, np.sign(st[S_[m]]), st[S_[hg]])
+        if x_a is not None:
+            st[S_["x_a"]] = np.where(np.isnan(x_a), st[S_["x_a"]], x_a)
+            st[S_["x_b"]] = np.where(np.isnan(x_b), st[S_["x_b"]], x_b)
         col = dict(zip(FIXED, f, strict=True))
         a_, b_, p_, q_ = c.a[bi, ei], c.b[bi, ei], c.p[bi, ei], c.q[bi, ei]
-        leg_a = rules.Leg(x=st[:, S_["x_a"]], t=col["t_a"], x0=col["x0_a"], w=col["w_a"],
+        leg_a = rules.Leg(x=st[S_["x_a"]], t=col["t_a"], x0=col["x0_a"], w=col["w_a"],
                           W=col["W_a"], S=col["S_a"], s_sup=col["s_aq"], s_dem=col["s_ap"],
-                          U=self._offset(bi, b_, q_, a_, col["w_a"], col["x0_a"]),
-                          hsum=st[:, S_["hs_a"]], hsgn=st[:, S_["hg_a"]])
-        leg_b = rules.Leg(x=st[:, S_["x_b"]], t=col["t_b"], x0=col["x0_b"], w=col["w_b"],
+                          U=self._offset(bi, b_, q_, a_),
+                          hsum=st[S_["hs_a"]], hsgn=st[S_["hg_a"]])
+        leg_b = rules.Leg(x=st[S_["x_b"]], t=col["t_b"], x0=col["x0_b"], w=col["w_b"],
                           W=col["W_b"], S=col["S_b"], s_sup=col["s_bp"], s_dem=col["s_bq"],
-                          U=self._offset(bi, a_, p_, b_, col["w_b"], col["x0_b"]),
-                          hsum=st[:, S_["hs_b"]], hsgn=st[:, S_["hg_b"]])
+                          U=self._offset(bi, a_, p_, b_),
+                          hsum=st[S_["hs_b"]], hsgn=st[S_["hg_b"]])
         key, g_a, g_b, valid = rules.calculate(
             leg_a, leg_b, self.rate[bi, ei], self.equal_gain, self.p, self.draw)
-        st[:, [S_["m_a"], S_["m_b"], S_["y_a"], S_["y_b"], S_["d_a"], S_["d_b"], S_["key"],
-               S_["g_a"], S_["g_b"]]] = np.stack(
-            [leg_a.m, leg_b.m, leg_a.y, leg_b.y, leg_a.d, leg_b.d, key, g_a, g_b], axis=1)
-        self.state[bi, ei] = st
+        st[_RESULTS] = (leg_a.m, leg_b.m, leg_a.y, leg_b.y, leg_a.d, leg_b.d, key, g_a, g_b)
+        self.state[bi, ei] = st.T
         self.valid[bi, ei] = valid
         self.listed_gain[bi, ei] = np.where(self.count[bi, ei] > 0, key, -np.inf)
-
-    def _commit(self, bi, ei, side_a: np.ndarray, side_b: np.ndarray) -> None:
-        """Move the legs' last moves into their history (where the side flag holds)."""
-        st = self.state[bi, ei]
-        for flag, m, hs, hg in ((side_a, "m_a", "hs_a", "hg_a"), (side_b, "m_b", "hs_b", "hg_b")):
-            st[:, S_[hs]] += np.where(flag, st[:, S_[m]], 0.0)
-            st[:, S_[hg]] = np.where(flag, np.sign(st[:, S_[m]]), st[:, S_[hg]])
-        self.state[bi, ei] = st
+        return valid
 
     # -- the queue ----------------------------------------------------------------------------
     def _set_count(self, bi, ei, count) -> None:
@@ -222,8 +229,9 @@ class Round:
         old = self.upd[bi, demander, issue, mover]
         new = np.where(np.isnan(old), y,
                        np.where(start <= old, np.minimum(old, y), np.maximum(old, y)))
-        self.upd_sum[bi, demander, issue] += w * ((new - start)
-                                                  - np.where(np.isnan(old), 0.0, old - start))
+        shift = w * (new - start)
+        self.upd_sum[bi, demander, issue] += shift - self.upd_shift[bi, demander, issue, mover]
+        self.upd_shift[bi, demander, issue, mover] = shift
         self.upd[bi, demander, issue, mover] = new
 
     def _touched(self, bi: np.ndarray, ei: np.ndarray):
@@ -273,25 +281,25 @@ class Round:
         tb, te, li, side_a, side_b = self._touched(bi, ei)
         if not len(tb):
             return
-        st = self.state[tb, te]
         ra = self.sup_a[bi, ei][li]
-        st[:, S_["x_a"]] = np.where(side_a, np.where(self.sup_a[tb, te] == ra, y_a[li], y_b[li]),
-                                    st[:, S_["x_a"]])
-        st[:, S_["x_b"]] = np.where(side_b, np.where(self.sup_b[tb, te] == ra, y_a[li], y_b[li]),
-                                    st[:, S_["x_b"]])
-        self.state[tb, te] = st
+        x_a = np.where(side_a, np.where(self.sup_a[tb, te] == ra, y_a[li], y_b[li]), np.nan)
+        x_b = np.where(side_b, np.where(self.sup_b[tb, te] == ra, y_a[li], y_b[li]), np.nan)
         # an exchange listed k times is recalculated k times (its history grows each time)
         level = 0
         rows = np.arange(len(tb))
         while len(rows):
             rb, re = tb[rows], te[rows]
-            self._commit(rb, re, side_a[rows], side_b[rows])
-            self._recalculate(rb, re)
+            ok = self._recalculate(rb, re, side_a[rows], side_b[rows], x_a[rows], x_b[rows])
             level += 1
-            ok = self.valid[rb, re]
             if not ok.all():
-                self._keep_entries(rb[~ok], re[~ok], np.full(int((~ok).sum()), level - 1))
-                self.stale |= level > 1
+                gone_b, gone_e = rb[~ok], re[~ok]
+                if level == 1:
+                    self.keys[gone_b, gone_e] = np.inf
+                    self.count[gone_b, gone_e] = 0
+                    self.listed_gain[gone_b, gone_e] = -np.inf
+                else:  # the earlier entries stay listed, though the exchange is now invalid
+                    self._keep_entries(gone_b, gone_e, np.full(len(gone_b), level - 1))
+                    self.stale = True
             rows = rows[ok & (self.count[rb, re] > level)]
 
     def start(self) -> None:

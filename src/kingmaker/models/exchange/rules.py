@@ -221,8 +221,7 @@ def randomise_gain(a: Leg, b: Leg, gain: np.ndarray, draws: np.ndarray, p: float
 
 
 def calculate(a: Leg, b: Leg, rate: np.ndarray, equal_gain: bool, p: float = 0.0,
-              draw=None) -> tuple[np.ndarray, np.ndarray, np.ndarray,
-                                                  np.ndarray]:
+              draw=None) -> tuple[np.ndarray, ...]:
     """Compute the exchanges of the rows from their legs' current state.
 
     Returns (key, gain_a, gain_b, valid): ``key`` orders exchanges (the equal gain, or under a
