@@ -84,7 +84,7 @@ def forecast(
     batch = arrays.batch(1)
     runs = []
     for key, spec, params in plan:
-        rng = generator(seq, "forecast", key) if spec.stochastic else None
+        rng = generator(seq, "forecast", key) if spec.is_stochastic(params) else None
         result = run_model(spec, batch, params, rng)
         runs.append(_model_run(key, spec, params, result, arrays))
     return Forecast(
@@ -97,7 +97,7 @@ def forecast(
         observed={i.id: (i.outcome.value if i.outcome else None) for i in scenario.issues},
         scales={i.id: (i.scale.min, i.scale.max) for i in scenario.issues},
         runs=tuple(runs),
-        seed=seed_value(seq) if any(s.stochastic for _, s, _ in plan) else None,
+        seed=seed_value(seq) if any(s.is_stochastic(p) for _, s, p in plan) else None,
     )
 
 

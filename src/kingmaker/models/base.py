@@ -90,8 +90,14 @@ class ModelSpec:
     params: type[ModelParams]
     kernel: Callable[..., Any]
     dynamic: bool = False
-    stochastic: bool = False
+    #: Whether the kernel draws random numbers: a flag, or a function of the parameters for
+    #: models that are random only under some settings.
+    stochastic: bool | Callable[[Any], bool] = False
     reference: str = ""
+
+    def is_stochastic(self, params: ModelParams) -> bool:
+        """Whether the kernel needs a random generator under these parameters."""
+        return bool(self.stochastic(params) if callable(self.stochastic) else self.stochastic)
 
     @property
     def variants(self) -> tuple[str, ...]:
@@ -130,7 +136,7 @@ def run_model(spec: ModelSpec, batch: Batch, params: ModelParams,
               keep_trajectory: bool = True) -> BatchResult:
     """Run a model on every draw of a batch; issue-scope kernels are folded over issues."""
     if spec.scope == "scenario":
-        out: ScenarioOutput = spec.kernel(batch, params, rng) if spec.stochastic else \
+        out: ScenarioOutput = spec.kernel(batch, params, rng) if spec.is_stochastic(params) else \
             spec.kernel(batch, params)
         m = batch.n_issues
 
@@ -174,7 +180,8 @@ def _run_issue_model(spec, batch: Batch, params, rng, keep_trajectory) -> BatchR
         hi = np.tile(batch.scale_max[issues], B)
         args = (fold(batch.capability), fold(batch.position), fold(batch.salience), lo, hi,
                 params)
-        out: IssueOutput = spec.kernel(*args, rng) if spec.stochastic else spec.kernel(*args)
+        out: IssueOutput = spec.kernel(*args, rng) if spec.is_stochastic(params) \
+            else spec.kernel(*args)
         forecast[:, issues] = out.forecast.reshape(B, g)
         rounds[:, issues] = np.asarray(out.rounds).reshape(B, g)
         converged[:, issues] = np.asarray(out.converged).reshape(B, g)

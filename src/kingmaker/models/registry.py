@@ -15,7 +15,7 @@ from ..errors import ModelSettingsError, UnknownModelError
 from .base import ModelParams, ModelSpec
 
 #: Built-in model modules, in the order they are listed and run by default.
-BUILTIN = ("compromise", "median", "condorcet", "eum", "smp")
+BUILTIN = ("compromise", "median", "condorcet", "eum", "smp", "exchange")
 
 #: Models `forecast` runs when neither the user nor the scenario names any.
 DEFAULT_MODELS = ("compromise", "median", "condorcet", "eum")
