@@ -15,7 +15,8 @@ COP21 = str(ANCHORS / "decide/cop21.csv")
 def test_table(capsys):
     code, out, _ = run(capsys, "forecast", COP21, "--model", "exchange", "--rounds", "2")
     assert code == 0
-    assert "exchange (equal_gain)" in out and "2 rounds" in out and "differentiation" in out
+    assert "exchange" in out and "equal_gain" in out and "differentiation" in out
+    assert "Rounds run: exchange:equal_gain 2" in out
 
 
 def test_json_lists_exchanges_per_round(capsys):

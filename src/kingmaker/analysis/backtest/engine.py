@@ -189,7 +189,7 @@ def _run_entry(entry: ModelEntry, ids: Sequence[str], batches: Sequence[Batch],
                failures: list[str]) -> np.ndarray:
     """(draws, issues) forecasts of one model on a chunk; NaN where the model failed."""
     spec, params = entry.spec, entry.params
-    if spec.scope == "issue" and not spec.stochastic and len(batches) > 1:
+    if spec.scope == "issue" and not spec.is_stochastic(params) and len(batches) > 1:
         try:
             return run_model(spec, merge_batches(batches), params,
                              keep_trajectory=False).forecast
@@ -197,7 +197,7 @@ def _run_entry(entry: ModelEntry, ids: Sequence[str], batches: Sequence[Batch],
             pass
     parts = []
     for sid, batch in zip(ids, batches, strict=True):
-        rng = generator(seq, stage, sid, entry.key) if spec.stochastic else None
+        rng = generator(seq, stage, sid, entry.key) if spec.is_stochastic(params) else None
         try:
             parts.append(run_model(spec, batch, params, rng, keep_trajectory=False).forecast)
         except Exception as exc:  # reported with the results, never silently dropped
@@ -374,9 +374,10 @@ def run_backtest(
     failures = {e.key: tuple(m for res in results for m in res.failures.get(e.key, ()))
                 for e in plan}
     infos = tuple(ModelInfo(e.key, e.spec.name, e.spec.title, getattr(e.params, "variant", None),
-                            e.params.model_dump(mode="json"), e.spec.dynamic, e.spec.stochastic)
+                            e.params.model_dump(mode="json"), e.spec.dynamic,
+                            e.spec.is_stochastic(e.params))
                   for e in plan)
-    stochastic = any(e.spec.stochastic for e in plan) or draws > 0
+    stochastic = any(e.spec.is_stochastic(e.params) for e in plan) or draws > 0
     return BacktestRun(
         target=target.name, title=target.title, cases=target.cases, models=infos,
         forecasts=forecasts, references=references, intervals=intervals,
