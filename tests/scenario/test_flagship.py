@@ -25,7 +25,7 @@ from kingmaker.scenario.schema import (
 )
 
 #: every model the flagship forecasts by default (its models.default)
-FLAGSHIP_MODELS = ["compromise", "median", "condorcet", "eum", "smp"]
+FLAGSHIP_MODELS = ["compromise", "median", "condorcet", "eum", "smp", "exchange"]
 
 SEEDS = Path("/work/shared/seeds")
 
