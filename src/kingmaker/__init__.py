@@ -7,10 +7,15 @@ The Python API mirrors the command line::
     result = kingmaker.forecast(scenario, ["compromise", "median"])
     result.value("compromise", "issue")      # 7.389955686853767
     result.to_frame()                        # a pandas DataFrame
+    sim = kingmaker.simulate(scenario, draws=10_000, seed=1, thresholds=["issue:7"])
+    sim.summary("compromise", "issue")       # median, intervals, P(above/below), convergence
+    kingmaker.sensitivity(scenario, seed=1)  # tornado and Sobol indices per issue
 """
 
 from .__about__ import __version__
 from .analysis.forecast import forecast
+from .analysis.sensitivity import Sensitivity, sensitivity
+from .analysis.uncertainty import Comparison, Simulation, compare, paired, simulate
 from .errors import KingmakerError, ScenarioError
 from .models.registry import available as available_models
 from .results import Forecast, IssueForecast, ModelRun
@@ -31,4 +36,5 @@ __all__ = [
     "ScenarioError", "__version__", "available_models", "build_scenario", "compile_scenario",
     "embedded_names", "forecast", "load_scenario", "parse_scenario_text", "save_scenario",
     "scenario_text", "scenario_warnings",
+    "Comparison", "Sensitivity", "Simulation", "compare", "paired", "sensitivity", "simulate",
 ]
