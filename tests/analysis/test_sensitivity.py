@@ -11,7 +11,7 @@ import pytest
 import kingmaker
 from kingmaker.analysis.executors import ProcessPool
 from kingmaker.analysis.sampling import Factor
-from kingmaker.analysis.sensitivity import sensitivity, sobol_design
+from kingmaker.analysis.sensitivity import SaltelliRows, sensitivity, sobol_design
 from kingmaker.errors import AnalysisError
 from tests.analysis.test_uncertainty import one_issue, uniform
 from tests.analysis.toy_models import JITTER
@@ -87,6 +87,20 @@ def test_design_has_salib_layout():
                                      "bounds": [[0, 1]] * 3}, 16, calc_second_order=False,
                                     seed=np.random.default_rng(123))
     np.testing.assert_array_equal(ours, theirs)
+
+
+def test_design_rows_built_block_by_block_are_the_whole_design():
+    factors = tuple(Factor("position", f"a{k}", "x", 0.5, 0.0, 0.3, 1.0, "pert", ((k, 0),))
+                    for k in range(5))
+    design = SaltelliRows.make(factors, 32, np.random.default_rng(5))
+    whole = design.rows(0, design.size)
+    assert whole.shape == (32 * 7, 5)
+    pieces = [design.rows(s, min(45, design.size - s)) for s in range(0, design.size, 45)]
+    np.testing.assert_array_equal(np.concatenate(pieces), whole)
+    # row 7i is A_i, row 7i + 1 + k is A_i with column k from B_i, row 7i + 6 is B_i
+    np.testing.assert_array_equal(whole[7 * 3 + 1 + 2, [0, 1, 3, 4]], design.a[3, [0, 1, 3, 4]])
+    assert whole[7 * 3 + 1 + 2, 2] == design.b[3, 2]
+    np.testing.assert_array_equal(whole[7 * 3 + 6], design.b[3])
 
 
 @pytest.fixture(scope="module")

@@ -179,11 +179,17 @@ def test_same_bytes_on_a_process_pool(ranged, reference, workers):
 
 
 @pytest.mark.slow
-def test_same_bytes_on_a_dask_local_cluster(ranged, reference):
-    with DaskExecutor(workers=2) as dask:
-        assert dask.address.startswith("tcp://127.0.0.1:")
+def test_same_bytes_on_dask(ranged, reference):
+    """On a LocalCluster started for the run, and through a client of an existing cluster."""
+    with DaskExecutor(workers=2) as local:
+        assert local.address.startswith("tcp://127.0.0.1:") and local.workers == 2
         again = simulate(ranged, MODELS, draws=DRAWS, seed=2024, thresholds=THRESHOLDS,
-                         executor=dask)
+                         executor=local)
+        assert_same_run(reference, again)
+        with DaskExecutor(scheduler=local.address) as remote:
+            assert remote.workers == 2
+            again = simulate(ranged, MODELS, draws=DRAWS, seed=2024, thresholds=THRESHOLDS,
+                             executor=remote, chunk_blocks=1)
     assert_same_run(reference, again)
 
 

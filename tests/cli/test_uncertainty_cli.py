@@ -171,6 +171,7 @@ def test_save_draws(capsys, tmp_path):
     (["simulate", RANGED, "--save-draws", "no/such/dir/d.parquet"], ["does not exist"]),
     (["simulate", RANGED, "--workers", "2", "--scheduler", "tcp://127.0.0.1:9"],
      ["one or the other"]),
+    (["simulate", RANGED, "--scheduler", "127.0.0.1"], ["tcp://HOST:PORT"]),
     (["simulate", RANGED, "--scheduler", "tcp://127.0.0.1:9", "--scheduler-timeout", "0.5"],
      ["cannot reach the Dask scheduler at tcp://127.0.0.1:9"]),
     (["sensitivity", RANGED, "--samples", "1000"], ["power of two"]),

@@ -2,7 +2,8 @@
 
 The unit of work is a *block* of at most :data:`~kingmaker.analysis.sampling.BLOCK_SIZE`
 rows. Rows are either random draws (generated inside the worker from the block's own streams,
-see :mod:`.sampling`) or given values (a sensitivity design). A stochastic model gets, for
+see :mod:`.sampling`) or the rows of a *design* (a sensitivity analysis's plan), which the
+worker builds for its block, so no process ever holds the whole design. A stochastic model gets, for
 each block, a generator derived from (seed, stream, "model", model key, block index), so its
 randomness too is independent of how blocks are grouped into chunks. Results are put back
 together in row order, so every statistic computed from them is the same, bit for bit,
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Protocol
 
 import numpy as np
 
@@ -23,6 +25,29 @@ from .executors import Executor, InProcess, split
 from .sampling import BLOCK_SIZE, Factor, Layout, draw_block
 
 Progress = Callable[[int, int], None]
+
+
+class Design(Protocol):
+    """A plan of rows of factor values, built block by block where the block runs."""
+
+    @property
+    def size(self) -> int: ...
+
+    def rows(self, start: int, size: int) -> np.ndarray: ...
+
+
+@dataclass(frozen=True, eq=False)
+class GivenRows:
+    """A design whose rows are all given (small designs, e.g. one-at-a-time)."""
+
+    values: np.ndarray
+
+    @property
+    def size(self) -> int:
+        return len(self.values)
+
+    def rows(self, start: int, size: int) -> np.ndarray:
+        return self.values[start:start + size]
 
 
 @dataclass(frozen=True)
@@ -38,9 +63,10 @@ class PlannedModel:
 class Job:
     """What every worker needs: picklable, the same for every block of a run.
 
-    ``stream`` names the purpose of the rows ("draw" for Monte Carlo draws, "sobol",
-    "tornado"); it keys the models' random streams so that different analyses do not share
-    them, while two simulations with the same seed (a paired comparison) do.
+    ``design`` gives the rows; without one, rows are random draws. ``stream`` names the
+    purpose of the rows ("draw" for Monte Carlo draws, "sobol", "tornado"); it keys the
+    models' random streams so that different analyses do not share them, while two
+    simulations with the same seed (a paired comparison) do.
     """
 
     arrays: ScenarioArrays
@@ -49,6 +75,7 @@ class Job:
     seed: np.random.SeedSequence
     stream: str = "draw"
     keep_inputs: bool = True
+    design: Design | None = None
     _layout: list = field(default_factory=list, repr=False, compare=False)
 
     @property
@@ -68,12 +95,11 @@ class Job:
 
 @dataclass(frozen=True)
 class Block:
-    """Rows ``start .. start + size`` of a run; ``values`` given, or drawn when None."""
+    """Rows ``start .. start + size`` of a run."""
 
     index: int
     start: int
     size: int
-    values: np.ndarray | None = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -92,9 +118,10 @@ class Evaluation:
 
 def evaluate_block(job: Job, block: Block) -> Evaluation:
     """Run every model of a job on one block of rows."""
-    values = block.values
-    if values is None:
+    if job.design is None:
         values = draw_block(job.factors, job.seed, block.index, block.size)
+    else:
+        values = job.design.rows(block.start, block.size)
     batch = job.layout.batch(values)
     forecast, converged, rounds = {}, {}, {}
     for m in job.models:
@@ -122,30 +149,24 @@ def concatenate(parts: Sequence[Evaluation]) -> Evaluation:
     return Evaluation(inputs, join("forecast"), join("converged"), join("rounds"))
 
 
-def blocks_for(rows: int, values: np.ndarray | None = None) -> list[Block]:
-    """Cut ``rows`` rows into blocks of BLOCK_SIZE (carrying their slice of ``values``)."""
-    out = []
-    for b, start in enumerate(range(0, rows, BLOCK_SIZE)):
-        size = min(BLOCK_SIZE, rows - start)
-        part = None if values is None else values[start:start + size]
-        out.append(Block(b, start, size, part))
-    return out
+def blocks_for(rows: int) -> list[Block]:
+    """Cut ``rows`` rows into blocks of BLOCK_SIZE."""
+    return [Block(b, start, min(BLOCK_SIZE, rows - start))
+            for b, start in enumerate(range(0, rows, BLOCK_SIZE))]
 
 
-def evaluate(job: Job, rows: int, executor: Executor | None = None, *,
-             values: np.ndarray | None = None, chunk_blocks: int | None = None,
-             progress: Progress | None = None) -> Evaluation:
-    """Evaluate ``rows`` rows (random draws, or the given ``values``) on an executor.
+def evaluate(job: Job, rows: int | None = None, executor: Executor | None = None, *,
+             chunk_blocks: int | None = None, progress: Progress | None = None) -> Evaluation:
+    """Evaluate ``rows`` random draws, or every row of the job's design, on an executor.
 
     ``chunk_blocks`` fixes how many blocks go into one chunk (by default the executor
     decides); it changes where and in which groups blocks run, never the results.
     """
-    if rows < 1:
+    rows = job.design.size if job.design is not None else rows
+    if rows is None or rows < 1:
         raise ValueError("nothing to evaluate: rows must be >= 1")
-    if values is not None and len(values) != rows:
-        raise ValueError(f"values has {len(values)} rows, expected {rows}")
     executor = executor or InProcess()
-    blocks = blocks_for(rows, values)
+    blocks = blocks_for(rows)
     n_chunks = executor.chunk_count(len(blocks)) if chunk_blocks is None else \
         -(-len(blocks) // max(1, chunk_blocks))
     chunks = [[blocks[k] for k in r] for r in split(len(blocks), n_chunks)]

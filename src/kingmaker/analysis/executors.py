@@ -20,6 +20,7 @@ from __future__ import annotations
 import math
 import multiprocessing
 import os
+import re
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, wait
 from concurrent.futures import ProcessPoolExecutor as _Pool
@@ -32,6 +33,7 @@ from ..errors import ExecutorError
 CHUNKS_PER_WORKER = 4
 
 Done = Callable[[int], None]
+_ADDRESS = re.compile(r"^(tcp|tls)://(\[[0-9A-Fa-f:.]+\]|[^\s:/\[\]]+):\d{1,5}$")
 
 
 class Executor:
@@ -126,6 +128,9 @@ class DaskExecutor(Executor):
             ) from None
         self._cluster = None
         if scheduler is not None:
+            if not _ADDRESS.match(scheduler):
+                raise ExecutorError(f"--scheduler expects the address of a Dask scheduler as "
+                                    f"tcp://HOST:PORT (or tls://HOST:PORT), got {scheduler!r}")
             try:
                 self._client = distributed.Client(scheduler, timeout=timeout,
                                                   set_as_default=False)
@@ -141,7 +146,7 @@ class DaskExecutor(Executor):
             n = workers or 1
             if n < 1:
                 raise ExecutorError(f"the number of workers must be at least 1, got {n}")
-            self._cluster = distributed.LocalCluster(
+            self._cluster = distributed.LocalCluster(  # its HTTP server on a free port
                 n_workers=n, threads_per_worker=1, processes=True, host="127.0.0.1",
                 dashboard_address=":0", silence_logs=logging.ERROR)
             self._client = distributed.Client(self._cluster, set_as_default=False)

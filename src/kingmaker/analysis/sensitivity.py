@@ -34,7 +34,7 @@ from ..randomness import SeedLike, generator, normalize_seed, seed_value, substr
 from ..results import jsonable
 from ..scenario.compile import compile_scenario
 from ..scenario.schema import Scenario
-from .evaluation import Job, PlannedModel, Progress, evaluate
+from .evaluation import GivenRows, Job, Progress, evaluate
 from .executors import Executor
 from .sampling import Factor, Layout, check_spread, quantiles, uncertain_factors
 from .uncertainty import plan_models, point_forecasts
@@ -64,26 +64,52 @@ def tornado_design(layout: Layout) -> np.ndarray:
     return rows
 
 
+@dataclass(frozen=True, eq=False)
+class SaltelliRows:
+    """Saltelli's design for first-order and total indices, as SALib's sobol sampler lays
+    it out, built block by block: for each base point i, the row A_i, then A_i with column k
+    taken from B_i (k = 1..F), then B_i; samples x (F + 2) rows in all.
+
+    A and B (samples x F each) are the two halves of a scrambled Sobol' sequence of dimension
+    2F, mapped through each factor's inverse CDF. Only they are held, never the whole design
+    (which would be samples x (F + 2) x F numbers); SALib's own sampler builds it whole, with
+    Python loops that cost minutes for a hundred factors.
+    """
+
+    a: np.ndarray
+    b: np.ndarray
+
+    @classmethod
+    def make(cls, factors: tuple[Factor, ...], samples: int,
+             rng: np.random.Generator | int) -> SaltelliRows:
+        from scipy.stats import qmc
+
+        F = len(factors)
+        unit = qmc.Sobol(d=2 * F, scramble=True, rng=rng).random(samples)
+        return cls(quantiles(factors, unit[:, :F]), quantiles(factors, unit[:, F:]))
+
+    @property
+    def size(self) -> int:
+        return self.a.shape[0] * (self.a.shape[1] + 2)
+
+    def rows(self, start: int, size: int) -> np.ndarray:
+        F = self.a.shape[1]
+        r = np.arange(start, start + size)
+        point, kind = r // (F + 2), r % (F + 2)
+        out = self.a[point]
+        last = kind == F + 1
+        out[last] = self.b[point[last]]
+        cross = np.flatnonzero((kind >= 1) & ~last)
+        col = kind[cross] - 1
+        out[cross, col] = self.b[point[cross], col]
+        return out
+
+
 def sobol_design(factors: tuple[Factor, ...], samples: int,
                  rng: np.random.Generator | int) -> np.ndarray:
-    """(samples x (F + 2), F) values in Saltelli's layout, as SALib's sobol sampler makes it.
-
-    For each base point i: the row A_i, then A_i with column k taken from B_i (k = 1..F),
-    then B_i; A and B are the two halves of a scrambled Sobol' sequence of dimension 2F
-    (scrambled with ``rng``), mapped through each factor's inverse CDF. Built with numpy
-    rather than SALib's sampler, whose Python loops cost minutes for a hundred factors.
-    """
-    from scipy.stats import qmc
-
-    F = len(factors)
-    unit = qmc.Sobol(d=2 * F, scramble=True, rng=rng).random(samples)
-    a = quantiles(factors, unit[:, :F])
-    b = quantiles(factors, unit[:, F:])
-    rows = np.repeat(a[:, None, :], F + 2, axis=1)
-    k = np.arange(F)
-    rows[:, 1 + k, k] = b[:, k]
-    rows[:, F + 1, :] = b
-    return rows.reshape(samples * (F + 2), F)
+    """The whole Saltelli design as one (samples x (F + 2), F) array (for small cases)."""
+    design = SaltelliRows.make(factors, samples, rng)
+    return design.rows(0, design.size)
 
 
 def sobol_indices(output: np.ndarray, n_factors: int, resamples: int, conf_level: float,
@@ -303,14 +329,14 @@ def sensitivity(
 
     tornado_out = sobol_out = None
     if F and "tornado" in methods:
-        job = Job(arrays, factors, plan, seq, "tornado", keep_inputs=False)
-        design = tornado_design(layout)
-        tornado_out = evaluate(job, len(design), executor, values=design, progress=step)
-        done_before[0] += len(design)
+        design = GivenRows(tornado_design(layout))
+        job = Job(arrays, factors, plan, seq, "tornado", keep_inputs=False, design=design)
+        tornado_out = evaluate(job, executor=executor, progress=step)
+        done_before[0] += design.size
     if F and use_sobol:
-        job = Job(arrays, factors, plan, seq, "sobol", keep_inputs=False)
-        design = sobol_design(factors, samples, generator(seq, "sobol", "design"))
-        sobol_out = evaluate(job, len(design), executor, values=design, progress=step)
+        design = SaltelliRows.make(factors, samples, generator(seq, "sobol", "design"))
+        job = Job(arrays, factors, plan, seq, "sobol", keep_inputs=False, design=design)
+        sobol_out = evaluate(job, executor=executor, progress=step)
     analysis_seed = int(substream(seq, "sobol", "bootstrap").generate_state(1)[0]) or 1
 
     results = []
