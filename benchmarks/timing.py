@@ -16,15 +16,21 @@ def best_time(fn: Callable[[], object], repeat: int = 3) -> float:
     return best
 
 
-def rate(run: Callable[[int], object], min_time: float, start: int = 1,
-         limit: int = 10_000) -> tuple[int, float]:
-    """(n, best seconds of 3) for the first n (x10 steps from ``start``, at most ``limit``)
-    whose run takes more than ``min_time`` seconds: long enough to measure, short enough to
-    repeat."""
+def rate(run: Callable[[int], object], min_time: float, max_time: float, start: int = 1,
+         limit: int = 10_000, block: int = 1_000) -> tuple[int, float]:
+    """(n, seconds) for a run of n draws long enough to measure throughput.
+
+    n grows tenfold from ``start`` until a run takes ``min_time`` with at least one full
+    ``block`` (so that fixed costs per call are amortised), or reaches ``limit``, or the next
+    step would take longer than ``max_time``. Runs under a second are repeated (best of 3).
+    """
     n = start
-    while best_time(lambda: run(n), repeat=1) < min_time and n < limit:
+    while True:
+        t = best_time(lambda: run(n), repeat=1)
+        if n >= limit or t * 10 > max_time or (t >= min_time and n >= block):
+            break
         n = min(limit, n * 10)
-    return n, best_time(lambda: run(n), repeat=3)
+    return n, (best_time(lambda: run(n), repeat=3) if t < 1 else t)
 
 
 def per_second(n: int, seconds: float) -> str:

@@ -70,17 +70,16 @@ def settings_for(model: str, wanted: dict) -> dict:
     return {model: {k: v for k, v in wanted.items() if k in fields}}
 
 
-def throughput(sc, model: str, min_time: float, settings: dict | None = None,
-               executor=None, limit: int = 10_000) -> tuple[int, float]:
+def throughput(sc, model: str, quick: bool, settings: dict | None = None) -> tuple[int, float]:
     spread = spread_for(sc)
     return rate(lambda n: simulate(sc, [model], draws=n, seed=0, spread=spread,
-                                   settings=settings, keep_inputs=False, executor=executor),
-                min_time, limit=limit)
+                                   settings=settings, keep_inputs=False),
+                min_time=0.05 if quick else 0.2, max_time=2.0 if quick else 6.0)
 
 
-def _cell(sc, model: str, min_time: float, settings: dict | None = None) -> str:
+def _cell(sc, model: str, quick: bool, settings: dict | None = None) -> str:
     try:
-        n, t = throughput(sc, model, min_time, settings)
+        n, t = throughput(sc, model, quick, settings)
     except kingmaker.KingmakerError as exc:
         return f"n/a ({str(exc).splitlines()[0][:40]})"
     return per_second(n, t)
@@ -95,7 +94,6 @@ def _shape(sc) -> str:
 
 def per_model(quick: bool) -> str:
     models = registry.available()
-    min_time = 0.05 if quick else 0.2
     names = kingmaker.embedded_names() + list(QUICK_CASES if quick else CASES)
     rows = []
     for name in names:
@@ -103,13 +101,13 @@ def per_model(quick: bool) -> str:
         spread = spread_for(sc)
         rows.append([f"`{Path(name).name}`", _shape(sc),
                      "own ranges" if spread is None else f"spread {spread:g}",
-                     *(_cell(sc, m, min_time) for m in models)])
+                     *(_cell(sc, m, quick) for m in models)])
     return ("Draws per second in-process (one core), each model with its default settings, on "
             "the embedded scenarios and the anchors' samples. A run samples every uncertain "
             "number, runs the model on the draws in blocks of 1,000 and keeps every draw's "
-            "forecast; the number of draws grows tenfold (up to 10,000) until a run takes "
-            f"{min_time:g} s, then the best of three runs counts. Scenarios without ranges "
-            f"get `--spread {SPREAD}`.\n\n"
+            "forecast; the number of draws grows tenfold up to 10,000 (fewer for slow models, "
+            "so that a run stays within seconds) and the best of three runs counts. Scenarios "
+            f"without ranges get `--spread {SPREAD}`.\n\n"
             + table(["Scenario", "Actors x issues", "Uncertainty", *models], rows,
                     "lll" + "r" * len(models)))
 
@@ -199,7 +197,6 @@ def synthetic(n: int) -> kingmaker.Scenario:
 
 def actors(quick: bool) -> str:
     sizes = (10, 20, 40, 80) if quick else (10, 20, 40, 80, 160)
-    min_time = 0.05 if quick else 0.2
     models = registry.available()
     seconds: dict[str, list[float]] = {m: [] for m in models}
     rows = []
@@ -208,7 +205,7 @@ def actors(quick: bool) -> str:
         cells = []
         for m in models:
             try:
-                draws, t = throughput(sc, m, min_time)
+                draws, t = throughput(sc, m, quick)
             except kingmaker.KingmakerError:
                 seconds[m].append(math.nan)
                 cells.append("n/a")
@@ -244,7 +241,6 @@ def _decide_live(case: str) -> str | None:
 
 def anchors(quick: bool) -> str:
     available = registry.available()
-    min_time = 0.05 if quick else 0.2
     rows = []
     for impl, case, seconds, model, wanted in ANCHOR_RUNS:
         live = _decide_live(case) if impl.startswith("decide") else None
@@ -253,7 +249,7 @@ def anchors(quick: bool) -> str:
             rows.append([impl, f"`{Path(case).name}`", anchor, model, "not registered", "-"])
             continue
         sc = load(case)
-        n, t = throughput(sc, model, min_time, settings_for(model, wanted))
+        n, t = throughput(sc, model, quick, settings_for(model, wanted))
         rows.append([impl, f"`{Path(case).name}`", anchor, model, per_second(n, t),
                      f"{seconds * n / t:,.0f}"])
     return ("One run of each anchor implementation (recorded on this machine, "

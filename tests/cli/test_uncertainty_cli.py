@@ -92,7 +92,7 @@ def test_sobol_on_small_samples(capsys, source):
 
 def test_simulate_table(capsys):
     code, out, _ = run(capsys, "simulate", RANGED, "-n", "200", "--seed", "7",
-                       "-t", "troops:50", "-t", "pmf:5")
+                       "-t", "troops:50", "-t", "pmf:5", "-m", "compromise", "-m", "median")
     assert code == 0
     for text in ("200 draws, seed 7, 9 uncertain numbers", "80% interval", "compromise",
                  "Probability that the outcome lands above / below", "troops"):
