@@ -48,6 +48,19 @@ def test_results_come_back_in_item_order(executor):
     assert sorted(done) == [0, 1, 2, 3, 4]
 
 
+def cube(x: int) -> int:
+    time.sleep(0.05 * (5 - x))
+    return x ** 3
+
+
+@pytest.mark.parametrize("executor", [InProcess, lambda: ProcessPool(2)], ids=["in-process", "pool"])
+def test_called_with_a_function_it_yields_in_item_order(executor):
+    with executor() as ex:
+        results = ex(cube, list(range(5)))
+        assert not isinstance(results, list)  # streamed, not collected first
+        assert list(results) == [0, 1, 8, 27, 64]
+
+
 @pytest.mark.parametrize("units,chunks,expected", [
     (10, 3, [range(0, 4), range(4, 8), range(8, 10)]),
     (3, 8, [range(0, 1), range(1, 2), range(2, 3)]),

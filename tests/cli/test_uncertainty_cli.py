@@ -42,8 +42,8 @@ def test_every_anchor_sample_is_listed():
 
 @pytest.mark.parametrize("source", SOURCES, ids=ids)
 def test_simulate_every_sample(capsys, source):
-    code, out, err = run(capsys, "simulate", source, "-n", "40", "--seed", "1",
-                         "--format", "json")
+    code, out, err = run(capsys, "simulate", source, "-n", "10", "--seed", "1",
+                         "--format", "json")  # every default model: few draws
     assert code == 0, err
     doc = json.loads(out)
     if doc["uncertain"]:
@@ -52,7 +52,7 @@ def test_simulate_every_sample(capsys, source):
         assert "has an uncertainty range" in err and "--spread" in err
     for issue in doc["issues"]:
         for m in issue["models"].values():
-            assert m["draws"] == 40
+            assert m["draws"] == 10
             if not doc["uncertain"]:
                 assert m["interval95"] == [m["point"], m["point"]]
 

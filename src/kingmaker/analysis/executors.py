@@ -1,8 +1,10 @@
 """Executors: where chunks of work run, never what they compute.
 
 An executor maps a pure, module-level function ``fn(shared, item)`` over a list of items and
-returns the results *in item order*, whichever finished first. ``shared`` (the scenario's
-arrays, the models, the seed) is sent to each worker once where the executor allows it.
+returns the results *in item order*, whichever finished first (``executor.map``). ``shared``
+(the scenario's arrays, the models, the seed) is sent to each worker once where the executor
+allows it. Called as ``executor(fn, items)``, it yields ``fn(item)`` in item order as results
+arrive: the plain seam of analyses that chunk their own work (e.g. backtests).
 
 * :class:`InProcess`: a plain loop in this process (the default);
 * :class:`ProcessPool`: a pool of K local worker processes;
@@ -21,7 +23,7 @@ import math
 import multiprocessing
 import os
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, wait
 from concurrent.futures import ProcessPoolExecutor as _Pool
 from typing import Any
@@ -36,15 +38,41 @@ Done = Callable[[int], None]
 _ADDRESS = re.compile(r"^(tcp|tls)://(\[[0-9A-Fa-f:.]+\]|[^\s:/\[\]]+):\d{1,5}$")
 
 
+def _apply(fn: Callable[[Any], Any], item: Any) -> Any:
+    return fn(item)
+
+
 class Executor:
     """Runs ``fn(shared, item)`` for each item; results come back in item order."""
 
     name = "executor"
     workers = 1
 
+    def completed(self, fn: Callable[[Any, Any], Any], shared: Any,
+                  items: Sequence[Any]) -> Iterator[tuple[int, Any]]:
+        """(index, result) of each item, as each finishes (the one method executors differ in)."""
+        raise NotImplementedError
+
     def map(self, fn: Callable[[Any, Any], Any], shared: Any, items: Sequence[Any],
             on_done: Done | None = None) -> list[Any]:
-        raise NotImplementedError
+        """Every ``fn(shared, item)``, in item order; ``on_done(index)`` as each finishes."""
+        results: list[Any] = [None] * len(items)
+        for k, result in self.completed(fn, shared, items):
+            results[k] = result
+            if on_done is not None:
+                on_done(k)
+        return results
+
+    def __call__(self, fn: Callable[[Any], Any], items: Sequence[Any]) -> Iterator[Any]:
+        """``fn(item)`` for each item, yielded in item order as soon as it and those before
+        it are done: the plain "map a picklable function over chunks" seam."""
+        ready: dict[int, Any] = {}
+        nxt = 0
+        for k, result in self.completed(_apply, fn, items):
+            ready[k] = result
+            while nxt in ready:
+                yield ready.pop(nxt)
+                nxt += 1
 
     def chunk_count(self, units: int) -> int:
         """How many chunks to make of ``units`` units of work."""
@@ -70,13 +98,9 @@ class InProcess(Executor):
 
     name = "in-process"
 
-    def map(self, fn, shared, items, on_done=None):
-        results = []
+    def completed(self, fn, shared, items):
         for k, item in enumerate(items):
-            results.append(fn(shared, item))
-            if on_done is not None:
-                on_done(k)
-        return results
+            yield k, fn(shared, item)
 
 
 def _context() -> multiprocessing.context.BaseContext:
@@ -96,18 +120,13 @@ class ProcessPool(Executor):
         self.workers = workers
         self._pool = _Pool(max_workers=workers, mp_context=_context())
 
-    def map(self, fn, shared, items, on_done=None):
+    def completed(self, fn, shared, items):
         futures = {self._pool.submit(fn, shared, item): k for k, item in enumerate(items)}
-        results: list[Any] = [None] * len(items)
         pending = set(futures)
         while pending:
             done, pending = wait(pending, return_when=FIRST_COMPLETED)
-            for fut in done:
-                k = futures[fut]
-                results[k] = fut.result()
-                if on_done is not None:
-                    on_done(k)
-        return results
+            for fut in sorted(done, key=futures.get):
+                yield futures[fut], fut.result()
 
     def close(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)
@@ -153,19 +172,14 @@ class DaskExecutor(Executor):
             self.workers = n
         self.address = self._client.scheduler.address
 
-    def map(self, fn, shared, items, on_done=None):
+    def completed(self, fn, shared, items):
         from distributed import as_completed
 
         data = self._client.scatter(shared, broadcast=True, hash=False)
         futures = [self._client.submit(fn, data, item, pure=False) for item in items]
         index = {f.key: k for k, f in enumerate(futures)}
-        results: list[Any] = [None] * len(items)
         for fut in as_completed(futures, loop=self._client.loop):
-            k = index[fut.key]
-            results[k] = fut.result()
-            if on_done is not None:
-                on_done(k)
-        return results
+            yield index[fut.key], fut.result()
 
     def describe(self) -> str:
         where = "LocalCluster" if self._cluster is not None else self.address
