@@ -253,7 +253,7 @@ class SummaryFormat(str, Enum):
     csv = "csv"
 
 
-class ReportFormat(str, Enum):
+class SensitivityFormat(str, Enum):
     table = "table"
     json = "json"
 
@@ -429,7 +429,7 @@ def sensitivity(
     dask: DaskOpt = False,
     scheduler: SchedulerOpt = None,
     scheduler_timeout: SchedulerTimeoutOpt = 10.0,
-    output_format: Annotated[ReportFormat, typer.Option("--format", help="Output format.")] = ReportFormat.table,
+    output_format: Annotated[SensitivityFormat, typer.Option("--format", help="Output format.")] = SensitivityFormat.table,
     input_format: InputFormatOpt = None,
 ) -> None:
     """Rank the actors and numbers that drive each issue's outcome (tornado and Sobol)."""
@@ -453,7 +453,7 @@ def sensitivity(
                                  executor=executor, progress=progress)
     if not result.factors:
         _note_nothing_uncertain(sc, "nothing can drive the outcomes and there is nothing to rank")
-    if output_format is ReportFormat.json:
+    if output_format is SensitivityFormat.json:
         sys.stdout.write(json.dumps(result.to_dict(), indent=2, allow_nan=False) + "\n")
     else:
         _print_sensitivity(sc, result, top)
@@ -494,7 +494,8 @@ def _print_sensitivity(sc, result, top: int) -> None:
             if tornado:
                 cells.append(f"{e.at_high - e.at_low:+.{d}f}")
             if sobol:
-                cells += [f"{e.s1:.2f}+-{e.s1_conf:.2f}", f"{e.st:.2f}+-{e.st_conf:.2f}"]
+                cells += [f"{e.s1:.2f}+-{e.s1_conf:.2f}" if e.s1 is not None else "-",
+                          f"{e.st:.2f}+-{e.st_conf:.2f}" if e.st is not None else "-"]
             table.add_row(*cells)
         if not shown:
             out.print(f"{r.issue} - {r.model}: no uncertain number moves this forecast",
@@ -503,8 +504,8 @@ def _print_sensitivity(sc, result, top: int) -> None:
         out.print(table)
         ranked = [a for a in r.actors if (a.total_sum or a.largest_swing)][:top]
         if sobol:
-            line = ", ".join(f"{names.get(a.actor, a.actor)} {a.first_order_sum:.2f}.."
-                             f"{a.total_sum:.2f}" for a in ranked)
+            line = ", ".join(f"{names.get(a.actor, a.actor)} {_fmt(a.first_order_sum, 2)}.."
+                             f"{_fmt(a.total_sum, 2)}" for a in ranked)
             out.print(f"  actors (share of variance: alone..with interactions): {line}",
                       markup=False, soft_wrap=True)
         else:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import warnings
 
 import numpy as np
@@ -14,7 +15,7 @@ from kingmaker.analysis.sampling import Factor
 from kingmaker.analysis.sensitivity import SaltelliRows, sensitivity, sobol_design
 from kingmaker.errors import AnalysisError
 from tests.analysis.test_uncertainty import one_issue, uniform
-from tests.analysis.toy_models import JITTER
+from tests.analysis.toy_models import GAPPY, JITTER
 from tests.conftest import DATA
 
 # three actors whose positions follow the three distributions; weights w = c x s = 1, 1, 3
@@ -152,6 +153,17 @@ def test_a_constant_outcome_has_zero_indices():
     ])
     (e,) = sensitivity(sc, ["median"], samples=16, seed=1).result("median", "x").effects
     assert (e.s1, e.st, e.swing) == (0.0, 0.0, 0.0)
+
+
+def test_a_model_that_fails_on_some_runs_gets_no_indices(ranged):
+    result = sensitivity(ranged, [GAPPY], samples=16, seed=1, settings={"gappy": {"above": 45}})
+    troops = result.result("gappy", "troops")
+    assert math.isnan(troops.variance)
+    assert all(e.s1 is None and e.st is None for e in troops.effects)
+    assert any(e.swing for e in troops.effects)  # the tornado's runs all succeeded
+    assert result.to_dict()["results"][0]["variance"] is None
+    pmf = result.result("gappy", "pmf")  # never above 45 on a 0..10 scale: indices as usual
+    assert pmf.effects[0].st > 0.3
 
 
 @pytest.mark.parametrize("options,words", [

@@ -12,7 +12,7 @@ import kingmaker
 from kingmaker.analysis.executors import DaskExecutor, InProcess, ProcessPool
 from kingmaker.analysis.uncertainty import Threshold, parse_thresholds, simulate
 from kingmaker.errors import AnalysisError
-from tests.analysis.toy_models import JITTER, SHOCK
+from tests.analysis.toy_models import GAPPY, JITTER, SHOCK
 from tests.conftest import DATA
 
 RANGED = DATA / "uncertainty" / "ranged.yaml"
@@ -110,6 +110,19 @@ def test_without_ranges_every_draw_is_the_point_forecast():
         assert d.interval95 == (values[0], values[0]) and d.std == pytest.approx(0, abs=1e-12)
     assert sim.point["compromise"][0] == pytest.approx(7.389956, abs=1e-6)
     assert sim.summary("jitter", "lag").distribution.std > 0.5  # the model's own noise
+
+
+def test_draws_without_an_answer_are_left_out_and_counted(ranged):
+    sim = simulate(ranged, [GAPPY, "compromise"], draws=2000, seed=3,
+                   thresholds=["troops:40"], settings={"gappy": {"above": 42}})
+    good = sim.values("compromise", "troops") <= 42
+    s = sim.summary("gappy", "troops")
+    assert 0 < s.distribution.draws == good.sum() < 2000
+    assert s.distribution.median == np.median(sim.values("compromise", "troops")[good])
+    (_, above, below), = s.thresholds  # shares of all draws: the failures count in neither
+    assert above + below == pytest.approx(good.mean())
+    doc = json.loads(sim.to_json())  # still valid JSON, no NaN
+    assert doc["issues"][0]["models"]["gappy"]["draws"] == good.sum()
 
 
 def test_convergence_rate_and_rounds(reference):

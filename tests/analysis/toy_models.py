@@ -14,6 +14,7 @@ from kingmaker.models.base import (
     ModelSpec,
     ScenarioOutput,
     effective_weights,
+    static_output,
 )
 
 
@@ -63,4 +64,22 @@ def shock_kernel(batch, params: ShockParams, rng: np.random.Generator) -> Scenar
 SHOCK = ModelSpec(
     name="shock", title="Shock (test)", summary="common shock on every issue",
     scope="scenario", params=ShockParams, kernel=shock_kernel, stochastic=True,
+)
+
+
+class GappyParams(ModelParams):
+    above: float = 50.0
+
+
+def gappy_kernel(capability, position, salience, lo, hi, params: GappyParams) -> IssueOutput:
+    """The weighted mean, but no answer (NaN) when it lands above ``above``: a model that
+    fails on some draws."""
+    w = effective_weights(capability, salience)
+    mean = (w * position).sum(axis=1) / w.sum(axis=1)
+    return static_output(np.where(mean > params.above, np.nan, mean), position)
+
+
+GAPPY = ModelSpec(
+    name="gappy", title="Gappy (test)", summary="fails above a value", scope="issue",
+    params=GappyParams, kernel=gappy_kernel,
 )

@@ -114,7 +114,8 @@ def sobol_design(factors: tuple[Factor, ...], samples: int,
 
 def sobol_indices(output: np.ndarray, n_factors: int, resamples: int, conf_level: float,
                   seed: int) -> dict[str, np.ndarray] | None:
-    """SALib's first-order and total indices with bootstrap half-widths; None if constant.
+    """SALib's first-order and total indices with bootstrap half-widths (finite outputs);
+    None if the output is constant.
 
     A factor whose cross-sampled runs all equal the base runs (AB_k == A: a number of another
     issue, for a model that treats issues separately) has indices exactly 0; it is left out
@@ -123,7 +124,7 @@ def sobol_indices(output: np.ndarray, n_factors: int, resamples: int, conf_level
     """
     from SALib.analyze import sobol
 
-    if not np.all(np.isfinite(output)) or np.ptp(output) <= 1e-12 * max(1.0, np.abs(output).max()):
+    if np.ptp(output) <= 1e-12 * max(1.0, np.abs(output).max()):
         return None
     y = output.reshape(-1, n_factors + 2)
     a, ab, b = y[:, 0], y[:, 1:-1], y[:, -1]
@@ -348,9 +349,11 @@ def sensitivity(
                 for f in range(F):
                     per[f].update(at_low=float(y[1 + 2 * f]), at_high=float(y[2 + 2 * f]))
             variance = None
-            if sobol_out is not None:
-                y = sobol_out.forecast[m.key][:, i]
-                variance = float(np.var(y)) if np.all(np.isfinite(y)) else math.nan
+            y = sobol_out.forecast[m.key][:, i] if sobol_out is not None else None
+            if y is not None and not np.all(np.isfinite(y)):
+                variance = math.nan  # the model failed on some runs: no indices
+            elif y is not None:
+                variance = float(np.var(y))
                 s = sobol_indices(y, F, resamples, conf_level, analysis_seed)
                 for f in range(F):
                     if s is None:  # the outcome does not vary: nothing drives it
