@@ -237,7 +237,7 @@ WorkersOpt = Annotated[
     typer.Option(min=1, help="Run on K local worker processes (with --dask: a Dask "
                  "LocalCluster of K workers)."),
 ]
-DaskOpt = Annotated[bool, typer.Option("--dask", help="Use Dask distributed (kingmaker[distributed]).")]
+DaskOpt = Annotated[bool, typer.Option("--dask", help="Use Dask distributed (kingmaker\\[distributed]).")]
 SchedulerOpt = Annotated[
     str | None,
     typer.Option(help="Address of a running Dask scheduler (tcp://HOST:PORT) to run on."),
@@ -324,7 +324,7 @@ def simulate(
     save_draws: Annotated[
         Path | None,
         typer.Option("--save-draws", help="Save every draw (inputs and forecasts) to this "
-                     "Parquet file (needs kingmaker[parquet])."),
+                     "Parquet file (needs kingmaker\\[parquet])."),
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace the --save-draws file.")] = False,
     output_format: Annotated[SummaryFormat, typer.Option("--format", help="Output format.")] = SummaryFormat.table,
