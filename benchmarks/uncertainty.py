@@ -259,7 +259,7 @@ def anchors(quick: bool) -> str:
             "`KINGMAKER_DECIDE_PYTHON` to a Python with decide-exchange-model installed (see "
             "benchmarks/README.md) to time that package now as well.\n\n"
             + table(["Anchor", "Case", "Anchor, one run", "Model", "Kingmaker", "Draws per "
-                     "anchor run"], rows, "lllrlr"))
+                     "anchor run"], rows, "llrlrr"))
 
 
 def section(quick: bool = False) -> str:
