@@ -8,12 +8,17 @@ The Python API mirrors the command line::
     result.value("compromise", "issue")      # 7.389955686853767
     result.to_frame()                        # a pandas DataFrame
     board = kingmaker.backtest("deu3")       # score every model on DEU III's known outcomes
+    sim = kingmaker.simulate(scenario, draws=10_000, seed=1, thresholds=["issue:7"])
+    sim.summary("compromise", "issue")       # median, intervals, P(above/below), convergence
+    kingmaker.sensitivity(scenario, seed=1)  # tornado and Sobol indices per issue
 """
 
 from .__about__ import __version__
 from .analysis.backtest import backtest
 from .analysis.forecast import forecast
 from .datasets.deu3 import load_deu3
+from .analysis.sensitivity import Sensitivity, sensitivity
+from .analysis.uncertainty import Comparison, Simulation, compare, paired, simulate
 from .errors import KingmakerError, ScenarioError
 from .models.registry import available as available_models
 from .results import Forecast, IssueForecast, ModelRun
@@ -34,4 +39,5 @@ __all__ = [
     "ScenarioError", "__version__", "available_models", "backtest", "build_scenario",
     "compile_scenario", "embedded_names", "forecast", "load_deu3", "load_scenario",
     "parse_scenario_text", "save_scenario", "scenario_text", "scenario_warnings",
+    "Comparison", "Sensitivity", "Simulation", "compare", "paired", "sensitivity", "simulate",
 ]

@@ -64,3 +64,12 @@ class ModelSettingsError(KingmakerError):
 
 class UnknownScenarioError(KingmakerError):
     """A scenario argument that is neither a readable file nor an embedded scenario."""
+
+
+class ExecutorError(KingmakerError):
+    """An executor cannot be used: Dask not installed, a scheduler that cannot be reached."""
+
+
+class AnalysisError(KingmakerError):
+    """Options of an analysis that do not fit the scenario (a threshold on an unknown issue,
+    an impossible number of samples, two simulations that were not run on the same draws)."""
