@@ -28,7 +28,7 @@ from ...scenario.compile import Batch
 from ..base import ModelParams, ModelSpec, ScenarioOutput
 from .candidates import outcomes, round_candidates
 from .records import round_records
-from .rounds import S_, Round
+from .rounds import S_, Uniforms, run_round, start_round
 
 SALIENCE_WEIGHT, FIXED_WEIGHT = 0.4, 0.1
 
@@ -62,14 +62,14 @@ def _check_rng(params: Params, rng) -> None:
         raise ValueError("this exchange model setting draws random numbers: pass a Generator")
 
 
-def _random_rates(cand, rng) -> np.ndarray:
+def _random_rates(cand, stream: Uniforms) -> np.ndarray:
     """A rate per exchange, uniform between B's and A's break-even rates, in listing order."""
     low = cand.column("s_bp") / cand.column("s_bq")
     high = cand.column("s_ap") / cand.column("s_aq")
     bi, ei = np.nonzero(cand.exists)
     order = np.lexsort((cand.order[bi, ei], bi))
     u = np.zeros(cand.exists.shape)
-    u[bi[order], ei[order]] = rng.random(len(order))
+    u[bi[order], ei[order]] = stream.take(len(order))
     return np.where(cand.exists, low + u * (high - low), 1.0)
 
 
@@ -83,11 +83,12 @@ def _normalised(batch: Batch):
     return x, s, w, lo, span
 
 
-def _start_round(x, s, w, present, active, params: Params, rng) -> Round:
+def _round_setup(x, s, w, present, active, params: Params, stream: Uniforms | None):
+    """The round's possible exchanges and their rates."""
     cand = round_candidates(x, w, s, present, active)
-    equal_gain = params.variant == "equal_gain"
-    rate = cand.column("rate") if equal_gain else _random_rates(cand, rng)
-    return Round(cand, x, w, rate, equal_gain, params.p, lambda k: rng.random((k, 3)))
+    rate = cand.column("rate") if params.variant == "equal_gain" else \
+        _random_rates(cand, stream)
+    return cand, rate
 
 
 @dataclass(frozen=True, eq=False)
@@ -122,9 +123,10 @@ def possible_exchanges(batch: Batch, params: Params | None = None,
     params = params or Params()
     _check_rng(params, rng)
     x, s, w, lo, span = _normalised(batch)
-    rnd = _start_round(x, s, w, batch.present, np.ones(batch.size, dtype=bool), params, rng)
-    rnd.start()
-    c, st = rnd.c, rnd.state
+    stream = Uniforms(rng) if rng is not None else None
+    c, rate = _round_setup(x, s, w, batch.present, np.ones(batch.size, dtype=bool), params,
+                           stream)
+    st, valid = start_round(c, x, rate, params.variant == "equal_gain", params.p, stream)
     order = np.argsort(np.where(c.exists, c.order, np.inf), axis=1, kind="stable")
 
     def take(a):
@@ -138,7 +140,7 @@ def possible_exchanges(batch: Batch, params: Params | None = None,
         issue_b=take(c.p), from_a=take(scale("x_a", c.q)), to_a=take(scale("y_a", c.q)),
         from_b=take(scale("x_b", c.p)), to_b=take(scale("y_b", c.p)),
         gain=take(st[..., S_["key"]]), gain_a=take(st[..., S_["g_a"]]),
-        gain_b=take(st[..., S_["g_b"]]), valid=take(rnd.valid & c.exists))
+        gain_b=take(st[..., S_["g_b"]]), valid=take(valid & c.exists))
 
 
 def kernel(batch: Batch, params: Params, rng: np.random.Generator | None = None
@@ -158,12 +160,13 @@ def kernel(batch: Batch, params: Params, rng: np.random.Generator | None = None
     active = np.ones(B, dtype=bool)
     realised = []
     step = (1.0 - s) * SALIENCE_WEIGHT + FIXED_WEIGHT
+    stream = Uniforms(rng) if rng is not None else None
     for t in range(1, T + 1):
         vote = traj[:, t - 1].copy()
         if active.any():
-            rnd = _start_round(x, s, w, present, active, params, rng)
-            rnd.run(rng, params.ties == "random")
-            res = rnd.result()
+            cand, rate = _round_setup(x, s, w, present, active, params, stream)
+            res = run_round(cand, x, rate, params.variant == "equal_gain", params.p,
+                            params.ties == "random", stream)
             moved = res.count > 0
             counts[:, t - 1] = res.count
             done[moved] = t

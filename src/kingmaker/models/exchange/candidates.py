@@ -20,8 +20,8 @@ from functools import lru_cache
 
 import numpy as np
 
-from .rules import EPS
-
+#: Tolerance for comparisons that are exact in the reference's 28-digit decimals.
+EPS = 1e-9
 #: Columns of :attr:`Candidates.fixed`, numbers that stay put during a round.
 FIXED = ("t_a", "t_b", "x0_a", "x0_b", "w_a", "w_b", "W_a", "W_b", "S_a", "S_b",
          "s_ap", "s_aq", "s_bp", "s_bq", "rate")
