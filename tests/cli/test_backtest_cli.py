@@ -108,3 +108,19 @@ def test_checked_in_leaderboard_rows_are_reproduced(capsys):
     for row in json.loads(out)["leaderboard"]:
         cells = f"| {row['n']} | {row['mae']:.2f} | {row['rmse']:.2f} | {row['medae']:.2f} |"
         assert cells in board, f"{row['key']}: {cells} not in the checked-in leaderboard"
+
+
+@pytest.mark.parametrize("options", [
+    ["--workers", "2"],
+    pytest.param(["--workers", "2", "--dask"], marks=pytest.mark.slow),
+], ids=lambda o: " ".join(o))
+def test_json_does_not_depend_on_the_executor(capsys, options):
+    """DEU III's scenarios run in several chunks: on worker processes (or Dask) the leaderboard
+    and every case's forecast are the same bytes as in-process."""
+    argv = ["backtest", "deu3", "-m", "compromise", "-m", "condorcet", "--format", "json",
+            "--resamples", "50"]
+    code, reference, _ = run(capsys, *argv)
+    assert code == 0
+    code, out, err = run(capsys, *argv, *options)
+    assert code == 0, err
+    assert out == reference

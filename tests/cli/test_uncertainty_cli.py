@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from kingmaker.cli import _progress_bar
+from kingmaker.cli.common import progress_bar
 from kingmaker.scenario import embedded_names
 from tests.cli.test_cli import run
 from tests.conftest import ANCHORS, DATA
@@ -208,17 +208,17 @@ def test_dask_not_installed_exits_2(capsys, monkeypatch):
 def test_progress_bar_only_on_a_terminal_and_after_the_delay():
     screen = io.StringIO()
     terminal = Console(file=screen, force_terminal=True, width=80)
-    with _progress_bar("simulating", terminal, delay=0) as progress:
+    with progress_bar("simulating", terminal, delay=0) as progress:
         progress(500, 1000)
         progress(1000, 1000)
     assert "simulating" in screen.getvalue()
 
     piped = io.StringIO()
-    with _progress_bar("simulating", Console(file=piped, force_terminal=False), delay=0) as p:
+    with progress_bar("simulating", Console(file=piped, force_terminal=False), delay=0) as p:
         p(1000, 1000)
     assert piped.getvalue() == ""
 
     quick = io.StringIO()
-    with _progress_bar("simulating", Console(file=quick, force_terminal=True), delay=60) as p:
+    with progress_bar("simulating", Console(file=quick, force_terminal=True), delay=60) as p:
         p(1000, 1000)
     assert quick.getvalue() == ""

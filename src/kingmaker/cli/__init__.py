@@ -1,0 +1,52 @@
+"""The `kingmaker` command: a thin shell over the Python API.
+
+Every user mistake (a bad file, an unknown model, a bad setting) is a KingmakerError: it is
+printed without a traceback and the command exits with code 2. One module per command family;
+importing them registers their commands on the shared app.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from ..errors import KingmakerError, ScenarioError
+# the order of the imports is the order of the commands in `kingmaker --help`
+from . import forecast, scenarios, uncertainty, backtest, evidence  # noqa: F401, I001
+from .common import app, err
+
+__all__ = ["app", "main"]
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: run the app, turning user errors into messages and exit code 2."""
+    try:
+        app(args=argv, prog_name="kingmaker")
+    except KingmakerError as exc:
+        _report(exc)
+        sys.exit(2)
+    except BrokenPipeError:
+        sys.exit(0)
+    except Exception as exc:  # a bug, not a user error: say so briefly
+        if os.environ.get("KINGMAKER_DEBUG"):
+            raise
+        err.print(f"[red]internal error:[/red] {type(exc).__name__}: {exc}\n"
+                  "This is a bug in Kingmaker; set KINGMAKER_DEBUG=1 for the traceback.",
+                  soft_wrap=True)
+        sys.exit(1)
+
+
+def _report(exc: KingmakerError) -> None:
+    if isinstance(exc, ScenarioError):
+        n = len(exc.problems)
+        err.print(f"[red]error:[/red] {exc.file or 'scenario'} is not a valid scenario "
+                  f"({n} problem{'s' if n != 1 else ''}):", soft_wrap=True)
+        for line in exc.render(limit=50).splitlines():
+            err.print(f"  {line}", soft_wrap=True, markup=False)
+    else:
+        for k, line in enumerate(str(exc).splitlines()):
+            prefix = "[red]error:[/red] " if k == 0 else "  "
+            err.print(prefix, end="", soft_wrap=True)
+            err.print(line, soft_wrap=True, markup=False)
+
+

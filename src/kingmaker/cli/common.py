@@ -1,0 +1,199 @@
+"""What the commands share: the app, the consoles, option types, loading and executors."""
+
+from __future__ import annotations
+
+import contextlib
+import math
+from enum import Enum
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+
+from ..__about__ import __version__
+from ..errors import KingmakerError
+
+app = typer.Typer(
+    name="kingmaker",
+    help="Forecast the outcome of a multi-party negotiation and find who can move it.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+out = Console(highlight=False, soft_wrap=False)
+err = Console(stderr=True, highlight=False)
+
+
+class OutputFormat(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+ScenarioArg = Annotated[
+    str | None,
+    typer.Argument(
+        help="A scenario file (YAML/JSON, BDM CSV, KTAB CSV/XML, decide CSV) or the name of an "
+        "embedded scenario (see `kingmaker scenarios`). Default: the embedded default scenario.",
+        show_default=False,
+    ),
+]
+InputFormatOpt = Annotated[
+    str | None,
+    typer.Option("--input-format", "-f",
+                 help="Format of the scenario file when it cannot be told from its content: "
+                 "yaml, json, bdm-csv, ktab-csv, ktab-xml, decide-csv."),
+]
+
+
+def load_source(source: str | None, input_format: str | None):
+    from ..scenario import DEFAULT_SCENARIO, load_scenario
+
+    return load_scenario(source or DEFAULT_SCENARIO, format=input_format)
+
+
+def parse_settings(items: list[str] | None) -> dict[str, dict[str, Any]]:
+    """``["eum.rounds=20", "eum.variant=corrected"]`` -> ``{"eum": {"rounds": 20, ...}}``."""
+    import yaml
+
+    settings: dict[str, dict[str, Any]] = {}
+    for item in items or []:
+        key, eq, raw = item.partition("=")
+        model, dot, name = key.partition(".")
+        if not (eq and dot and model and name):
+            raise KingmakerError(f"--set expects MODEL.SETTING=VALUE, got {item!r}")
+        try:
+            value = yaml.safe_load(raw) if raw.strip() else None
+        except yaml.YAMLError:
+            value = raw
+        settings.setdefault(model.strip(), {})[name.strip()] = value
+    return settings
+
+
+def decimals_for(lo: float, hi: float) -> int:
+    span = hi - lo
+    return max(0, 3 - int(math.floor(math.log10(span)))) if span > 0 else 3
+
+
+def fmt(x: float | None, decimals: int) -> str:
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "-"
+    return f"{x:.{decimals}f}"
+
+
+
+
+# --------------------------------------------------------------------------- uncertainty
+
+ModelOpt = Annotated[
+    list[str] | None,
+    typer.Option("--model", "-m", help="Model to run (repeatable); `NAME:VARIANT` picks a "
+                 "variant. Default: the scenario's default models. See `kingmaker models`."),
+]
+VariantOpt = Annotated[str | None, typer.Option(help="Variant for the models that have it.")]
+RoundsOpt = Annotated[int | None, typer.Option(min=0, help="Rounds for models that run in rounds.")]
+SetOpt = Annotated[
+    list[str] | None,
+    typer.Option("--set", help="A model setting, MODEL.SETTING=VALUE (repeatable)."),
+]
+AnalysisSeedOpt = Annotated[
+    int | None,
+    typer.Option(min=0, help="Seed of the draws (and of the models' own randomness); the same "
+                 "seed gives the same results on any executor. Default: fresh, and reported."),
+]
+SpreadOpt = Annotated[
+    float | None,
+    typer.Option(help="Give every number without an uncertainty range a default one: "
+                 "position +- SPREAD x its scale, salience +- SPREAD, capability x (1 +- "
+                 "SPREAD), PERT around the value (e.g. 0.1)."),
+]
+WorkersOpt = Annotated[
+    int | None,
+    typer.Option(min=1, help="Run on K local worker processes (with --dask: a Dask "
+                 "LocalCluster of K workers)."),
+]
+DaskOpt = Annotated[bool, typer.Option("--dask", help="Use Dask distributed (kingmaker\\[distributed]).")]
+SchedulerOpt = Annotated[
+    str | None,
+    typer.Option(help="Address of a running Dask scheduler (tcp://HOST:PORT) to run on."),
+]
+SchedulerTimeoutOpt = Annotated[
+    float, typer.Option(min=0.1, help="Seconds to wait for the Dask scheduler to answer."),
+]
+
+
+class SummaryFormat(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+class SensitivityFormat(str, Enum):
+    table = "table"
+    json = "json"
+
+
+@contextlib.contextmanager
+def executor_from(workers: int | None, dask: bool, scheduler: str | None, timeout: float = 10.0):
+    from ..analysis.executors import make_executor
+
+    with make_executor(workers, dask, scheduler, timeout=timeout) as executor:
+        yield executor
+
+
+@contextlib.contextmanager
+def progress_bar(description: str, console: Console | None = None, delay: float = 1.0):
+    """A progress callback that shows a bar on stderr once the work has lasted ``delay``
+    seconds, and only on a terminal (never on stdout, never in piped output)."""
+    import time
+
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+
+    console = console or err
+    start = time.monotonic()
+    state: dict[str, Any] = {}
+
+    def update(done: int, total: int) -> None:
+        if "bar" not in state:
+            if not console.is_terminal or time.monotonic() - start < delay:
+                return
+            state["bar"] = Progress(TextColumn(description), BarColumn(), MofNCompleteColumn(),
+                                    TimeRemainingColumn(), console=console, transient=True)
+            state["bar"].start()
+            state["task"] = state["bar"].add_task(description, total=total)
+        state["bar"].update(state["task"], completed=done, total=total)
+
+    try:
+        yield update
+    finally:
+        if "bar" in state:
+            state["bar"].stop()
+
+
+def note_nothing_uncertain(sc, what: str) -> None:
+    err.print(f"[yellow]note:[/yellow] no number in scenario {sc.id} has an uncertainty range, "
+              f"so {what}. Give ranges in the scenario, or add --spread 0.1 for a default "
+              "range around every number (see docs/how-to/uncertainty.md).", soft_wrap=True)
+
+
+
+def _version(value: bool) -> None:
+    if value:
+        out.print(f"kingmaker {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Show the version and exit.")] = False,
+) -> None:
+    """Forecast the outcome of a multi-party negotiation and find who can move it."""
+
+
