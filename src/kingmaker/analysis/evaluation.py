@@ -126,7 +126,7 @@ def evaluate_block(job: Job, block: Block) -> Evaluation:
     forecast, converged, rounds = {}, {}, {}
     for m in job.models:
         rng = generator(job.seed, job.stream, "model", m.key, block.index) \
-            if m.spec.stochastic else None
+            if m.spec.is_stochastic(m.params) else None
         result = run_model(m.spec, batch, m.params, rng, keep_trajectory=False)
         forecast[m.key] = np.asarray(result.forecast, dtype=np.float64)
         converged[m.key] = np.asarray(result.converged, dtype=bool)

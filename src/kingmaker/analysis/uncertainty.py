@@ -80,7 +80,7 @@ def point_forecasts(arrays: ScenarioArrays, models: Sequence[PlannedModel],
     batch = arrays.batch(1)
     out = {}
     for m in models:
-        rng = generator(seed, "forecast", m.key) if m.spec.stochastic else None
+        rng = generator(seed, "forecast", m.key) if m.spec.is_stochastic(m.params) else None
         out[m.key] = run_model(m.spec, batch, m.params, rng, keep_trajectory=False).forecast[0]
     return out
 

@@ -31,7 +31,8 @@ MODEL = ModelSpec(
     params=Params,
     kernel=kernel,
     dynamic=True,
-    stochastic=True,
+    # only stochastic transitions draw random numbers (with their own seed, if given)
+    stochastic=lambda params: params.state_transition == "stochastic" and params.seed is None,
     reference="KAPSARC Toolkit for Behavioral Analysis (KTAB), SMP; lsyaseen/KTAB",
 )
 
