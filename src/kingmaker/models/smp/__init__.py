@@ -22,6 +22,11 @@ from ..base import ModelSpec
 from .kernel import kernel
 from .params import Params
 
+def _draws_random_numbers(params: Params) -> bool:
+    """Only stochastic transitions draw random numbers (from their own seed, if given)."""
+    return params.state_transition == "stochastic" and params.seed is None
+
+
 MODEL = ModelSpec(
     name="smp",
     title="Spatial model of politics (KTAB)",
@@ -31,8 +36,7 @@ MODEL = ModelSpec(
     params=Params,
     kernel=kernel,
     dynamic=True,
-    # only stochastic transitions draw random numbers (with their own seed, if given)
-    stochastic=lambda params: params.state_transition == "stochastic" and params.seed is None,
+    stochastic=_draws_random_numbers,
     reference="KAPSARC Toolkit for Behavioral Analysis (KTAB), SMP; lsyaseen/KTAB",
 )
 
