@@ -11,14 +11,16 @@ The Python API mirrors the command line::
     sim = kingmaker.simulate(scenario, draws=10_000, seed=1, thresholds=["issue:7"])
     sim.summary("compromise", "issue")       # median, intervals, P(above/below), convergence
     kingmaker.sensitivity(scenario, seed=1)  # tornado and Sobol indices per issue
+    kingmaker.advise(kingmaker.load_scenario("us-iraq-2020"), "iran", targets=["troops<30"])
 """
 
 from .__about__ import __version__
 from .analysis.backtest import backtest
 from .analysis.forecast import forecast
-from .datasets.deu3 import load_deu3
+from .analysis.influence import Advice, advise
 from .analysis.sensitivity import Sensitivity, sensitivity
 from .analysis.uncertainty import Comparison, Simulation, compare, paired, simulate
+from .datasets.deu3 import load_deu3
 from .errors import KingmakerError, ScenarioError
 from .models.registry import available as available_models
 from .results import Forecast, IssueForecast, ModelRun
@@ -40,4 +42,5 @@ __all__ = [
     "compile_scenario", "embedded_names", "forecast", "load_deu3", "load_scenario",
     "parse_scenario_text", "save_scenario", "scenario_text", "scenario_warnings",
     "Comparison", "Sensitivity", "Simulation", "compare", "paired", "sensitivity", "simulate",
+    "Advice", "advise",
 ]

@@ -128,9 +128,9 @@ def test_sensitivity_table_ranks_actors(capsys):
 @pytest.fixture(scope="module")
 def reference_json():
     """The in-process JSON summary, computed once."""
-    from kingmaker.cli import main
-
     import contextlib
+
+    from kingmaker.cli import main
     buf = io.StringIO()
     with contextlib.redirect_stdout(buf), pytest.raises(SystemExit) as exc:
         main(["simulate", RANGED, "-n", "2100", "--seed", "99", "-t", "troops:40",

@@ -11,8 +11,11 @@ import os
 import sys
 
 from ..errors import KingmakerError, ScenarioError
+
 # the order of the imports is the order of the commands in `kingmaker --help`
-from . import forecast, scenarios, uncertainty, backtest, evidence  # noqa: F401, I001
+# isort: off
+from . import forecast, scenarios, uncertainty, advise, backtest, evidence  # noqa: F401
+# isort: on
 from .common import app, err
 
 __all__ = ["app", "main"]

@@ -15,6 +15,7 @@ from rich.table import Table
 from .common import (
     DaskOpt,
     InputFormatOpt,
+    ReportFormat,
     SchedulerOpt,
     SchedulerTimeoutOpt,
     WorkersOpt,
@@ -38,10 +39,6 @@ class Unit(str, Enum):
     proposal = "proposal"
     issue = "issue"
 
-
-class BacktestFormat(str, Enum):
-    table = "table"
-    json = "json"
 
 
 @app.command()
@@ -67,7 +64,7 @@ def backtest(
         list[str] | None,
         typer.Option("--set", help="A model setting, MODEL.SETTING=VALUE (repeatable)."),
     ] = None,
-    output_format: Annotated[BacktestFormat, typer.Option("--format", help="Output format.")] = BacktestFormat.table,
+    output_format: Annotated[ReportFormat, typer.Option("--format", help="Output format.")] = ReportFormat.table,
     write_docs: Annotated[Path | None, typer.Option(
         "--write-docs", help="Also write a Markdown report there (for deu3: the complete "
         "leaderboard page, docs/backtest.md).")] = None,
@@ -125,7 +122,7 @@ def backtest(
         write_docs.parent.mkdir(parents=True, exist_ok=True)
         write_docs.write_text(page, encoding="utf-8")
         err.print(f"wrote {write_docs}")
-    if output_format is BacktestFormat.json:
+    if output_format is ReportFormat.json:
         doc = board.to_dict()
         sys.stdout.write(json.dumps(doc, indent=2, allow_nan=False) + "\n")
     else:

@@ -25,6 +25,8 @@ err = Console(stderr=True, highlight=False)
 
 
 class OutputFormat(str, Enum):
+    """Forecast-like results: also a CSV of one row per model and issue."""
+
     table = "table"
     json = "json"
     csv = "csv"
@@ -122,13 +124,9 @@ SchedulerTimeoutOpt = Annotated[
 ]
 
 
-class SummaryFormat(str, Enum):
-    table = "table"
-    json = "json"
-    csv = "csv"
+class ReportFormat(str, Enum):
+    """Reports that are tables on screen and one JSON document with --format json."""
 
-
-class SensitivityFormat(str, Enum):
     table = "table"
     json = "json"
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import sys
-from enum import Enum
 from typing import Annotated
 
 import typer
@@ -12,17 +11,12 @@ from rich.table import Table
 
 from .common import (
     InputFormatOpt,
+    ReportFormat,
     ScenarioArg,
     app,
     load_source,
     out,
 )
-
-
-class ReportFormat(str, Enum):
-    table = "table"
-    json = "json"
-
 
 evidence_app = typer.Typer(
     help="Audit a scenario's evidence against its sources' texts.", no_args_is_help=True)

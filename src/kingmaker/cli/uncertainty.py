@@ -17,14 +17,14 @@ from .common import (
     DaskOpt,
     InputFormatOpt,
     ModelOpt,
+    OutputFormat,
+    ReportFormat,
     RoundsOpt,
     ScenarioArg,
     SchedulerOpt,
     SchedulerTimeoutOpt,
-    SensitivityFormat,
     SetOpt,
     SpreadOpt,
-    SummaryFormat,
     VariantOpt,
     WorkersOpt,
     app,
@@ -65,7 +65,7 @@ def simulate(
                      "Parquet file (needs kingmaker\\[parquet])."),
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace the --save-draws file.")] = False,
-    output_format: Annotated[SummaryFormat, typer.Option("--format", help="Output format.")] = SummaryFormat.table,
+    output_format: Annotated[OutputFormat, typer.Option("--format", help="Output format.")] = OutputFormat.table,
     input_format: InputFormatOpt = None,
 ) -> None:
     """Monte Carlo over every uncertainty range: the distribution of each forecast."""
@@ -91,9 +91,9 @@ def simulate(
     if save_draws is not None:
         path = result.save_draws(save_draws, overwrite=force)
         err.print(f"saved {result.draws} draws to {path}")
-    if output_format is SummaryFormat.json:
+    if output_format is OutputFormat.json:
         sys.stdout.write(result.to_json() + "\n")
-    elif output_format is SummaryFormat.csv:
+    elif output_format is OutputFormat.csv:
         sys.stdout.write(result.summary_frame().to_csv(index=False))
     else:
         _print_simulation(sc, result)
@@ -168,7 +168,7 @@ def sensitivity(
     dask: DaskOpt = False,
     scheduler: SchedulerOpt = None,
     scheduler_timeout: SchedulerTimeoutOpt = 10.0,
-    output_format: Annotated[SensitivityFormat, typer.Option("--format", help="Output format.")] = SensitivityFormat.table,
+    output_format: Annotated[ReportFormat, typer.Option("--format", help="Output format.")] = ReportFormat.table,
     input_format: InputFormatOpt = None,
 ) -> None:
     """Rank the actors and numbers that drive each issue's outcome (tornado and Sobol)."""
@@ -193,7 +193,7 @@ def sensitivity(
                                  executor=executor, progress=progress)
     if not result.factors:
         note_nothing_uncertain(sc, "nothing can drive the outcomes and there is nothing to rank")
-    if output_format is SensitivityFormat.json:
+    if output_format is ReportFormat.json:
         sys.stdout.write(json.dumps(result.to_dict(), indent=2, allow_nan=False) + "\n")
     else:
         _print_sensitivity(sc, result, top)

@@ -9,7 +9,6 @@ percent; Kingmaker keeps positions on a 0-100 scale and divides saliences by 100
 from __future__ import annotations
 
 import csv
-import io
 import re
 
 from .common import ProblemList, slug, stem, unique_ids
