@@ -19,6 +19,7 @@ identical whichever executor ran them.
 
 from __future__ import annotations
 
+import abc
 import math
 import multiprocessing
 import os
@@ -42,16 +43,16 @@ def _apply(fn: Callable[[Any], Any], item: Any) -> Any:
     return fn(item)
 
 
-class Executor:
+class Executor(abc.ABC):
     """Runs ``fn(shared, item)`` for each item; results come back in item order."""
 
     name = "executor"
     workers = 1
 
+    @abc.abstractmethod
     def completed(self, fn: Callable[[Any, Any], Any], shared: Any,
                   items: Sequence[Any]) -> Iterator[tuple[int, Any]]:
         """(index, result) of each item, as each finishes (the one method executors differ in)."""
-        raise NotImplementedError
 
     def map(self, fn: Callable[[Any, Any], Any], shared: Any, items: Sequence[Any],
             on_done: Done | None = None) -> list[Any]:
