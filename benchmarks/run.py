@@ -28,6 +28,7 @@ from pathlib import Path
 #: Benchmark sections, in page order: add your module here (see benchmarks/README.md).
 SECTIONS = (
     "benchmarks.uncertainty",
+    "benchmarks.influence",
 )
 
 ROOT = Path(__file__).resolve().parent.parent
