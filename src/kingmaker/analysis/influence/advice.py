@@ -223,6 +223,7 @@ def advise(
         applied.append((len(preset_out), changed))
         preset_out.append(Outcome(iv, "preset", intervention_cost(scenario, iv, moves),
                                   np.empty(0), np.empty(0), np.empty(0)))
+    preset_changed = dict(applied)
     if applied:
         after = forecast_scenarios([c for _, c in applied], plan, seq, arrays.issue_ids)
         for (k, _), a in zip(applied, after, strict=True):
@@ -270,7 +271,8 @@ def advise(
                 tick("paired draws", n, len(todo))
                 store = preset_out if where == "preset" else outcomes
                 o = store[k]
-                changed = apply_with_moves(scenario, o.intervention, propagate=propagate)[0]
+                changed = preset_changed.get(k) if where == "preset" else \
+                    apply_with_moves(scenario, o.intervention, propagate=propagate)[0]
                 sim = simulate(changed, models, **options)
                 store[k] = Outcome(o.intervention, o.kind, o.cost, o.after, o.delta, o.gain,
                                    o.lever, _paired(base_sim, sim, objective, arrays.issue_ids))
