@@ -20,16 +20,20 @@ def rate(run: Callable[[int], object], min_time: float, max_time: float, start: 
          limit: int = 10_000, block: int = 1_000) -> tuple[int, float]:
     """(n, seconds) for a run of n draws long enough to measure throughput.
 
-    n grows tenfold from ``start`` until a run takes ``min_time`` with at least one full
-    ``block`` (so that fixed costs per call are amortised), or reaches ``limit``, or the next
-    step would take longer than ``max_time``. Runs under a second are repeated (best of 3).
+    n grows from ``start`` (tenfold, or by as much as ``max_time`` allows) until a run takes
+    ``min_time`` with at least one full ``block`` (so that fixed costs per call are
+    amortised), or reaches ``limit``, or cannot grow at least twofold within ``max_time``.
+    Runs under a second are repeated (best of 3).
     """
     n = start
     while True:
         t = best_time(lambda: run(n), repeat=1)
-        if n >= limit or t * 10 > max_time or (t >= min_time and n >= block):
+        if n >= limit or (t >= min_time and n >= block):
             break
-        n = min(limit, n * 10)
+        factor = 10 if t * 10 <= max_time else int(max_time // max(t, 1e-9))
+        if factor < 2:
+            break
+        n = min(limit, n * factor)
     return n, (best_time(lambda: run(n), repeat=3) if t < 1 else t)
 
 

@@ -105,8 +105,8 @@ def per_model(quick: bool) -> str:
     return ("Draws per second in-process (one core), each model with its default settings, on "
             "the embedded scenarios and the anchors' samples. A run samples every uncertain "
             "number, runs the model on the draws in blocks of 1,000 and keeps every draw's "
-            "forecast; the number of draws grows tenfold up to 10,000 (fewer for slow models, "
-            "so that a run stays within seconds) and the best of three runs counts. Scenarios "
+            "forecast; the number of draws grows up to 10,000 (fewer for slow models, so that a "
+            "run stays within seconds) and the best of three runs counts. Scenarios "
             f"without ranges get `--spread {SPREAD}`.\n\n"
             + table(["Scenario", "Actors x issues", "Uncertainty", *models], rows,
                     "lll" + "r" * len(models)))
