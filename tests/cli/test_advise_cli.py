@@ -19,8 +19,13 @@ def test_flagship_for_iran(capsys):
     for text in ("levers of Iran", "What Iran (Supreme Leader, IRGC-Quds Force) wants",
                  "Preset: Katyusha messages", "Preset: Escalation", "Best levers of Iran",
                  "Smallest single changes for troops at or below 30",
-                 "United States government lowers its position on troops by 27.5"):
+                 "United States government lowers its position on troops by 27.5",
+                 "Who matters to Iran"):
         assert text in out, text
+    # Iran's proxies are the actors it could least do without (negative gain if kept away)
+    who = out[out.index("Who matters"):]
+    kh = next(line for line in who.splitlines() if "Kataib Hezbollah" in line)
+    assert "│ -" in kh and "0/2" in kh
 
 
 def test_flagship_for_the_us_as_json(capsys):

@@ -136,9 +136,10 @@ def _print_advice(adv, top: int) -> None:
     for o in adv.presets:
         _print_outcome(adv, o)
 
-    shown = [o for o in adv.levers if math.isfinite(o.mean_gain)][:top]
+    levers = [o for o in adv.levers if o.kind != "exclude"]
+    shown = [o for o in levers if math.isfinite(o.mean_gain)][:top]
     checked = any(o.paired is not None for o in shown)
-    table = Table(title=f"Best levers of {who} (of {len(adv.levers)} searched)",
+    table = Table(title=f"Best levers of {who} (of {len(levers)} searched)",
                   title_justify="left")
     cols = ["#", "Lever", "Cost", "Gain", "Gain/cost", "Models gaining", "Gain by model"]
     if checked:
@@ -157,11 +158,34 @@ def _print_advice(adv, top: int) -> None:
     out.print(table)
     out.print("[dim]Gain: mean over the models; Gain by model: the smallest..largest. Cost: the "
               "size of the change (a position move as a share of the scale, a salience move, "
-              "the share of capability cut; 1 for leaving or keeping someone away). Each "
-              "model's gain is in the JSON output (--format json).[/dim]", soft_wrap=True)
+              "the share of capability cut; 1 for leaving the table). Each model's gain is in "
+              "the JSON output (--format json).[/dim]", soft_wrap=True)
+
+    _print_who_matters(adv)
 
     for res in _by_target(adv.targets):
         _print_target(adv, res)
+
+
+def _print_who_matters(adv) -> None:
+    """Each other actor kept away from the table: a measure of who matters to the actor's
+    aims (for or against), not a lever it is assumed to have."""
+    away = [o for o in adv.levers if o.kind == "exclude" and math.isfinite(o.mean_gain)]
+    if not away:
+        return
+    away.sort(key=lambda o: -abs(o.mean_gain))
+    table = Table(title=f"Who matters to {adv.actor_name}: its gain if one actor were kept "
+                  "away from the table", title_justify="left")
+    for col in ("Actor", "Gain", "Models gaining", "Gain by model"):
+        table.add_column(col, justify="left" if col in ("Actor", "Gain by model") else "right")
+    for o in away:
+        finite = o.gain[np.isfinite(o.gain)]
+        table.add_row(adv.names.get(o.lever.target, o.lever.target), _num(o.mean_gain, 2),
+                      f"{o.agree}/{len(adv.models)}",
+                      f"{_num(finite.min(), 1)}..{_num(finite.max(), 1)}")
+    out.print(table)
+    out.print("[dim]A positive gain: the actor is better off without them (they pull the "
+              "outcome away from it); negative: they pull for it.[/dim]", soft_wrap=True)
 
 
 def _paired_gain(o) -> str:

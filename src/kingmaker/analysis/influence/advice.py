@@ -194,7 +194,7 @@ def advise(
 ) -> Advice:
     """Influence analysis for ``actor`` (module docstring). ``presets``: "own" (the actor's
     interventions), "all" or "none"; ``draws`` = 0 skips the paired draws; ``check``: how
-    many of the best levers also run on paired draws."""
+    many of the best levers (other than keeping an actor away) also run on paired draws."""
     if presets not in ("own", "all", "none"):
         raise AnalysisError(f"presets must be own, all or none, got {presets!r}")
     if draws < 0 or check < 0:
@@ -260,7 +260,9 @@ def advise(
 
     # paired draws for the presets and the best levers
     if draws:
-        best = [k for k, o in enumerate(outcomes[:check]) if o.mean_gain > 0]
+        # the actor's own levers; keeping someone away measures who matters, not a lever
+        best = [k for k, o in enumerate(outcomes) if o.kind != "exclude"][:check]
+        best = [k for k in best if outcomes[k].mean_gain > 0]
         todo = [("preset", k) for k, o in enumerate(preset_out) if o.error is None] + \
             [("lever", k) for k in best]
         if todo:
