@@ -235,6 +235,10 @@ def test_presets_effects_and_paired_draws(flagship):
     assert 1 <= len(checked) <= 2 and all(o.mean_gain > 0 for o in checked)
     assert [o.mean_gain for o in adv.levers[:5]] == sorted(
         (o.mean_gain for o in adv.levers[:5]), reverse=True)
+    assert {o.lever.target for o in adv.who_matters} == {a.id for a in flagship.actors} - {"iran"}
+    assert all(o.kind != "exclude" for o in adv.levers)
+    gains = [abs(o.mean_gain) for o in adv.who_matters]
+    assert gains == sorted(gains, reverse=True)
     doc = adv.to_dict()
     assert doc["kind"] == "advice" and doc["actor"] == "iran" and doc["seed"] == 5
     assert len(doc["levers"]) == len(adv.levers) and doc["presets"][0]["paired"]

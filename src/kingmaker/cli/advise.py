@@ -136,7 +136,7 @@ def _print_advice(adv, top: int) -> None:
     for o in adv.presets:
         _print_outcome(adv, o)
 
-    levers = [o for o in adv.levers if o.kind != "exclude"]
+    levers = adv.levers
     shown = [o for o in levers if math.isfinite(o.mean_gain)][:top]
     checked = any(o.paired is not None for o in shown)
     table = Table(title=f"Best levers of {who} (of {len(levers)} searched)",
@@ -170,10 +170,9 @@ def _print_advice(adv, top: int) -> None:
 def _print_who_matters(adv) -> None:
     """Each other actor kept away from the table: a measure of who matters to the actor's
     aims (for or against), not a lever it is assumed to have."""
-    away = [o for o in adv.levers if o.kind == "exclude" and math.isfinite(o.mean_gain)]
+    away = [o for o in adv.who_matters if math.isfinite(o.mean_gain)]
     if not away:
         return
-    away.sort(key=lambda o: -abs(o.mean_gain))
     table = Table(title=f"Who matters to {adv.actor_name}: its gain if one actor were kept "
                   "away from the table", title_justify="left")
     for col in ("Actor", "Gain", "Models gaining", "Gain by model"):

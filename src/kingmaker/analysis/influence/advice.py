@@ -7,7 +7,9 @@ would take to reach a target.
    numbers, :func:`~kingmaker.analysis.uncertainty.compare`).
 2. **Lever search**: every candidate of :func:`~.levers.candidate_levers`, evaluated in
    batches, ranked by the actor's gain (:mod:`~.objective`) averaged over the models; the
-   best ``check`` levers are also run on paired draws.
+   best ``check`` levers are also run on paired draws. Keeping each other actor away from the
+   table is reported apart (``who_matters``): it measures who pulls the outcome toward or
+   away from the actor, and is not assumed to be in its power.
 3. **Targets**: the smallest single changes that bring a forecast to a target (:mod:`~.target`).
 """
 
@@ -78,6 +80,10 @@ class Outcome:
         return self.intervention.id
 
     @property
+    def name(self) -> str:
+        return self.intervention.name
+
+    @property
     def mean_gain(self) -> float:
         g = self.gain[np.isfinite(self.gain)]
         return float(g.mean()) if g.size else math.nan
@@ -127,6 +133,7 @@ class Advice:
     base: np.ndarray  # (models, issues)
     presets: tuple[Outcome, ...]
     levers: tuple[Outcome, ...]  # ranked, best first
+    who_matters: tuple[Outcome, ...]  # each other actor kept away, largest |gain| first
     targets: tuple[TargetResult, ...]
     draws: int
     seed_sequence: np.random.SeedSequence
@@ -157,6 +164,7 @@ class Advice:
                       "capability": self.steps.capability},
             "presets": [o.to_dict(self.models, self.issues) for o in self.presets],
             "levers": [o.to_dict(self.models, self.issues) for o in self.levers],
+            "who_matters": [o.to_dict(self.models, self.issues) for o in self.who_matters],
             "targets": [t.to_dict() for t in self.targets],
             "scenario_hash": self.scenario_hash, "kingmaker_version": self.kingmaker_version})
 
@@ -194,7 +202,7 @@ def advise(
 ) -> Advice:
     """Influence analysis for ``actor`` (module docstring). ``presets``: "own" (the actor's
     interventions), "all" or "none"; ``draws`` = 0 skips the paired draws; ``check``: how
-    many of the best levers (other than keeping an actor away) also run on paired draws."""
+    many of the best levers also run on paired draws."""
     if presets not in ("own", "all", "none"):
         raise AnalysisError(f"presets must be own, all or none, got {presets!r}")
     if draws < 0 or check < 0:
@@ -254,15 +262,18 @@ def advise(
         after = forecast_scenarios([s for _, s in gone], plan, seq, arrays.issue_ids)
         outcomes += [_outcome(lv.intervention, lv.kind, lv.cost, a, base, objective, lv)
                      for (lv, _), a in zip(gone, after, strict=True)]
-    outcomes.sort(key=lambda o: (-o.mean_gain if np.isfinite(o.mean_gain) else math.inf,
-                                 o.cost, o.intervention.id))
+    # keeping another actor away measures who matters; it is not ranked among the levers
+    away = sorted((o for o in outcomes if o.kind == "exclude"),
+                  key=lambda o: (-abs(o.mean_gain) if np.isfinite(o.mean_gain) else math.inf,
+                                 o.intervention.id))
+    outcomes = sorted((o for o in outcomes if o.kind != "exclude"),
+                      key=lambda o: (-o.mean_gain if np.isfinite(o.mean_gain) else math.inf,
+                                     o.cost, o.intervention.id))
     tick("levers", 1, 1)
 
     # paired draws for the presets and the best levers
     if draws:
-        # the actor's own levers; keeping someone away measures who matters, not a lever
-        best = [k for k, o in enumerate(outcomes) if o.kind != "exclude"][:check]
-        best = [k for k in best if outcomes[k].mean_gain > 0]
+        best = [k for k, o in enumerate(outcomes[:check]) if o.mean_gain > 0]
         todo = [("preset", k) for k, o in enumerate(preset_out) if o.error is None] + \
             [("lever", k) for k in best]
         if todo:
@@ -292,7 +303,8 @@ def advise(
     names = {a.id: a.name for a in scenario.actors}
     return Advice(scenario.id, scenario.scenario.title, arrays.scenario_hash, actor,
                   names[actor], objective, keys, arrays.issue_ids, base, tuple(preset_out),
-                  tuple(outcomes), tuple(target_out), int(draws), seq, propagate, steps, names)
+                  tuple(outcomes), tuple(away), tuple(target_out), int(draws), seq, propagate,
+                  steps, names)
 
 
 def _paired(base: Simulation, other: Simulation, objective: Objective,
