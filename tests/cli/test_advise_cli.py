@@ -82,3 +82,13 @@ def test_user_mistakes_exit_2(capsys, argv, words):
 def test_actor_is_required(capsys):
     code, _, err = run(capsys, "advise", "--draws", "0")
     assert code == 2 and "--actor" in err
+
+
+def test_json_does_not_depend_on_the_executor(capsys):
+    argv = ["advise", "--actor", "iran", "-m", "compromise", "--draws", "50", "--seed", "3",
+            "--check", "2", "--format", "json"]
+    code, reference, _ = run(capsys, *argv)
+    assert code == 0
+    code, out, err = run(capsys, *argv, "--workers", "2")
+    assert code == 0, err
+    assert out == reference
