@@ -100,7 +100,10 @@ def advise(
     if output_format is ReportFormat.json:
         sys.stdout.write(json.dumps(result.to_dict(), indent=2, allow_nan=False) + "\n")
     else:
-        _print_advice(result, top)
+        # a report written to a file or pipe gets room for its columns
+        con = out if out.is_terminal else Console(highlight=False, soft_wrap=False,
+                                                  width=max(out.width, 120))
+        _print_advice(con, result, top)
 
 
 def _num(x: float, d: int = 1, sign: bool = True) -> str:
@@ -110,10 +113,7 @@ def _num(x: float, d: int = 1, sign: bool = True) -> str:
     return s.replace("-0.0", "0.0").replace("+0.0", "0.0") if abs(x) < 0.5 * 10 ** -d else s
 
 
-def _print_advice(adv, top: int) -> None:
-    global out
-    if not out.is_terminal:  # a report in a file: room for its columns
-        out = Console(highlight=False, soft_wrap=False, width=max(out.width, 120))
+def _print_advice(out: Console, adv, top: int) -> None:
     ob = adv.objective
     who = adv.actor_name
     out.print(f"[bold]{adv.title}[/bold]  ({adv.scenario}) - levers of {who}", soft_wrap=True)
@@ -134,7 +134,7 @@ def _print_advice(adv, top: int) -> None:
               "away.[/dim]", soft_wrap=True)
 
     for o in adv.presets:
-        _print_outcome(adv, o)
+        _print_outcome(out, adv, o)
 
     levers = adv.levers
     shown = [o for o in levers if math.isfinite(o.mean_gain)][:top]
@@ -161,13 +161,13 @@ def _print_advice(adv, top: int) -> None:
               "the share of capability cut; 1 for leaving the table). Each model's gain is in "
               "the JSON output (--format json).[/dim]", soft_wrap=True)
 
-    _print_who_matters(adv)
+    _print_who_matters(out, adv)
 
     for res in _by_target(adv.targets):
-        _print_target(adv, res)
+        _print_target(out, adv, res)
 
 
-def _print_who_matters(adv) -> None:
+def _print_who_matters(out: Console, adv) -> None:
     """Each other actor kept away from the table: a measure of who matters to the actor's
     aims (for or against), not a lever it is assumed to have."""
     away = [o for o in adv.who_matters if math.isfinite(o.mean_gain)]
@@ -200,7 +200,7 @@ def _paired_gain(o) -> str:
     return f"{_num(mean, 2)} ({_num(lo, 1)}..{_num(hi, 1)})"
 
 
-def _print_outcome(adv, o) -> None:
+def _print_outcome(out: Console, adv, o) -> None:
     title = f"Preset: {o.intervention.name}  [dim]({o.intervention.id}"
     if o.error:
         out.print(f"{title})[/dim]\n  [red]could not be applied:[/red] {o.error}",
@@ -239,7 +239,7 @@ def _by_target(results):
     return list(groups.values())
 
 
-def _print_target(adv, results) -> None:
+def _print_target(out: Console, adv, results) -> None:
     t = results[0].target
     way = {"below": "at or below", "above": "at or above"}.get(t.direction, "to")
     table = Table(title=f"Smallest single changes for {t.issue} {way} {t.value:g}",
