@@ -8,12 +8,27 @@ type. Scenario problems carry *where* they are: the file, the place in the docum
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 
 class KingmakerError(ValueError):
     """Base class of every error caused by user input or user choices."""
+
+
+def unknown_name(kind: str, value: str, known: Iterable[str]) -> str:
+    """"unknown actor 'irn' (did you mean 'iran'?)", or the known names when there are few."""
+    from rapidfuzz import process
+
+    known = sorted(known)
+    msg = f"unknown {kind} {value!r}"
+    match = process.extractOne(value, known, score_cutoff=70) if known else None
+    if match:
+        msg += f" (did you mean {match[0]!r}?)"
+    elif known and len(known) <= 12:
+        msg += f"; known: {', '.join(known)}"
+    return msg
 
 
 @dataclass(frozen=True)

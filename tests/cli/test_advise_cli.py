@@ -65,10 +65,10 @@ def test_small_samples_with_their_models(capsys, source):
 
 
 @pytest.mark.parametrize("argv,words", [
-    (["advise", "--actor", "irn"], ["no actor 'irn'", "did you mean 'iran'"]),
+    (["advise", "--actor", "irn"], ["unknown actor 'irn'", "did you mean 'iran'"]),
     (["advise", "--actor", "iran", "-t", "troops=30"], ["ISSUE<VALUE"]),
     (["advise", "--actor", "iran", "-t", "troops<300"], ["outside the scale"]),
-    (["advise", "bdm1994-emissions", "--actor", "de", "--issue", "troops"], ["no issue"]),
+    (["advise", "bdm1994-emissions", "--actor", "de", "--issue", "troops"], ["unknown issue 'troops'"]),
     (["advise", "--actor", "iran", "-m", "nope"], ["nope"]),
 ])
 def test_user_mistakes_exit_2(capsys, argv, words):

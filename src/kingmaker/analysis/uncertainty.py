@@ -96,12 +96,38 @@ class Threshold:
     value: float
 
 
+def issue_value(scenario: Scenario, issue_id: str, raw: str, text: str, what: str) -> float:
+    """``raw`` as a number on the scale of issue ``issue_id`` (``text``: the user's whole
+    ``what``, e.g. a threshold or a target, for the message)."""
+    try:
+        value = float(raw)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value):
+        raise AnalysisError(f"{what} {text!r}: {raw!r} is not a number")
+    try:
+        issue = scenario.issue(issue_id)
+    except KeyError:
+        from rapidfuzz import process
+
+        best = process.extractOne(issue_id, scenario.issue_ids, score_cutoff=60)
+        hint = f" (did you mean {best[0]!r}?)" if best else ""
+        raise AnalysisError(f"{what} {text!r}: no issue {issue_id!r} in scenario "
+                            f"{scenario.id}{hint}; issues: "
+                            f"{', '.join(scenario.issue_ids)}") from None
+    lo, hi = issue.scale.min, issue.scale.max
+    if not lo <= value <= hi:
+        raise AnalysisError(f"{what} {text!r}: {value:g} is outside the scale of "
+                            f"{issue_id!r} ({lo:g}..{hi:g})")
+    return value
+
+
 def parse_thresholds(scenario: Scenario, items: Iterable[str | Threshold]) -> tuple[Threshold, ...]:
     """Check thresholds against the scenario: ``"troops:50"`` (or ``"50"`` with one issue)."""
     out = []
     for item in items:
         if isinstance(item, Threshold):
-            issue_id, value, text = item.issue, item.value, f"{item.issue}:{item.value:g}"
+            issue_id, raw, text = item.issue, repr(item.value), f"{item.issue}:{item.value:g}"
         else:
             text = str(item)
             issue_id, sep, raw = text.rpartition(":")
@@ -110,27 +136,7 @@ def parse_thresholds(scenario: Scenario, items: Iterable[str | Threshold]) -> tu
             elif not sep or not issue_id:
                 raise AnalysisError(f"--threshold expects ISSUE:VALUE (e.g. "
                                     f"{scenario.issues[0].id}:50), got {text!r}")
-            try:
-                value = float(raw)
-            except ValueError:
-                value = math.nan
-            if not math.isfinite(value):
-                raise AnalysisError(f"threshold {text!r}: {raw!r} is not a number")
-        try:
-            issue = scenario.issue(issue_id)
-        except KeyError:
-            from rapidfuzz import process
-
-            best = process.extractOne(issue_id, scenario.issue_ids, score_cutoff=60)
-            hint = f" (did you mean {best[0]!r}?)" if best else ""
-            raise AnalysisError(f"threshold {text!r}: no issue {issue_id!r} in scenario "
-                                f"{scenario.id}{hint}; issues: "
-                                f"{', '.join(scenario.issue_ids)}") from None
-        lo, hi = issue.scale.min, issue.scale.max
-        if not lo <= value <= hi:
-            raise AnalysisError(f"threshold {text!r}: {value:g} is outside the scale of "
-                                f"{issue_id!r} ({lo:g}..{hi:g})")
-        out.append(Threshold(issue_id, float(value)))
+        out.append(Threshold(issue_id, issue_value(scenario, issue_id, raw, text, "threshold")))
     return tuple(dict.fromkeys(out))
 
 

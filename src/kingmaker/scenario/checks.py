@@ -14,7 +14,7 @@ import datetime as _dt
 from collections import Counter
 from collections.abc import Iterable, Iterator
 
-from ..errors import Problem
+from ..errors import unknown_name
 from .schema import (
     Actor,
     AddActor,
@@ -174,7 +174,7 @@ def find_problems(scenario: Scenario) -> tuple[list[tuple[Path, str]], list[tupl
             ):
                 errors.append(_p(_off_scale("outcome range", out.range.low, sc), where))
             if out.source is not None and out.source not in sources:
-                errors.append(_p(_unknown("source", out.source, sources), where + ("source",)))
+                errors.append(_p(unknown_name("source", out.source, sources), where + ("source",)))
             for j, obs in enumerate(out.observations):
                 if not sc.contains(obs.value):
                     errors.append(
@@ -192,7 +192,7 @@ def find_problems(scenario: Scenario) -> tuple[list[tuple[Path, str]], list[tupl
             base: Path = ("actors", a, "issues", issue_id)
             issue = issues.get(issue_id)
             if issue is None:
-                errors.append(_p(_unknown("issue", issue_id, issues), base))
+                errors.append(_p(unknown_name("issue", issue_id, issues), base))
                 continue
             _on_scale(stance.position, issue.scale, base + ("position",), "position", errors)
             if stance.capability is None and actor.capability is None:
@@ -211,7 +211,7 @@ def find_problems(scenario: Scenario) -> tuple[list[tuple[Path, str]], list[tupl
     for path, ev, is_input in _evidence_items(scenario):
         src = sources.get(ev.source)
         if src is None:
-            errors.append(_p(_unknown("source", ev.source, sources), path + ("source",)))
+            errors.append(_p(unknown_name("source", ev.source, sources), path + ("source",)))
             continue
         if ev.known_by is not None and src.date is not None and (
             first_day(ev.known_by) > last_day(src.date)
@@ -259,12 +259,12 @@ def find_problems(scenario: Scenario) -> tuple[list[tuple[Path, str]], list[tupl
         base = ("relations", r)
         for end, field in ((rel.from_, "from"), (rel.to, "to")):
             if end not in actor_ids:
-                errors.append(_p(_unknown("actor", end, actor_ids), base + (field,)))
+                errors.append(_p(unknown_name("actor", end, actor_ids), base + (field,)))
         if rel.from_ == rel.to:
             errors.append(_p(f"a relation links two different actors, got {rel.to!r} twice", base))
         for k, issue_id in enumerate(rel.issues):
             if issue_id not in issues:
-                errors.append(_p(_unknown("issue", issue_id, issues), base + ("issues", k)))
+                errors.append(_p(unknown_name("issue", issue_id, issues), base + ("issues", k)))
         key = (rel.from_, rel.to, rel.kind)
         if key in seen_rel:
             errors.append(_p(f"relation {rel.from_} -{rel.kind}-> {rel.to} is given twice", base))
@@ -274,7 +274,7 @@ def find_problems(scenario: Scenario) -> tuple[list[tuple[Path, str]], list[tupl
     for v, iv in enumerate(scenario.interventions):
         base = ("interventions", v)
         if iv.actor is not None and iv.actor not in actor_ids:
-            errors.append(_p(_unknown("actor", iv.actor, actor_ids), base + ("actor",)))
+            errors.append(_p(unknown_name("actor", iv.actor, actor_ids), base + ("actor",)))
         present = set(actor_ids)
         for c, change in enumerate(iv.changes):
             cpath: Path = base + ("changes", c)
@@ -287,7 +287,7 @@ def find_problems(scenario: Scenario) -> tuple[list[tuple[Path, str]], list[tupl
                 for issue_id, stance in new.issues.items():
                     spath = cpath + ("actor", "issues", issue_id)
                     if issue_id not in issues:
-                        errors.append(_p(_unknown("issue", issue_id, issues), spath))
+                        errors.append(_p(unknown_name("issue", issue_id, issues), spath))
                         continue
                     _on_scale(stance.position, issues[issue_id].scale, spath + ("position",),
                               "position", errors)
@@ -296,17 +296,17 @@ def find_problems(scenario: Scenario) -> tuple[list[tuple[Path, str]], list[tupl
                 present.add(new.id)
             elif isinstance(change, RemoveActor):
                 if change.actor not in present:
-                    errors.append(_p(_unknown("actor", change.actor, present), cpath + ("actor",)))
+                    errors.append(_p(unknown_name("actor", change.actor, present), cpath + ("actor",)))
                 present.discard(change.actor)
             elif isinstance(change, SetRelation):
                 for end, field in ((change.from_, "from"), (change.to, "to")):
                     if end not in present:
-                        errors.append(_p(_unknown("actor", end, present), cpath + (field,)))
+                        errors.append(_p(unknown_name("actor", end, present), cpath + (field,)))
             elif isinstance(change, (SetParameter, ShiftParameter, ScaleParameter)):
                 if change.actor not in present:
-                    errors.append(_p(_unknown("actor", change.actor, present), cpath + ("actor",)))
+                    errors.append(_p(unknown_name("actor", change.actor, present), cpath + ("actor",)))
                 if change.issue is not None and change.issue not in issues:
-                    errors.append(_p(_unknown("issue", change.issue, issues), cpath + ("issue",)))
+                    errors.append(_p(unknown_name("issue", change.issue, issues), cpath + ("issue",)))
                 if isinstance(change, SetParameter):
                     msg = _bad_target(change, issues)
                     if msg:
@@ -335,16 +335,3 @@ def _on_scale(q: Quantity, scale, path: Path, what: str, errors: list) -> None:
 
 def _off_scale(what: str, value: float, scale) -> str:
     return f"{what} {value:g} is outside the issue's scale {scale.min:g}..{scale.max:g}"
-
-
-def _unknown(kind: str, value: str, known: Iterable[str]) -> str:
-    from rapidfuzz import process
-
-    known = sorted(known)
-    msg = f"unknown {kind} {value!r}"
-    match = process.extractOne(value, known, score_cutoff=70) if known else None
-    if match:
-        msg += f" (did you mean {match[0]!r}?)"
-    elif known and len(known) <= 12:
-        msg += f"; known: {', '.join(known)}"
-    return msg

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ...errors import AnalysisError
+from ...errors import AnalysisError, unknown_name
 from ...scenario.compile import ScenarioArrays
 
 
@@ -37,13 +37,13 @@ class Objective:
     def of(cls, arrays: ScenarioArrays, actor: str,
            issues: Sequence[str] | None = None) -> Objective:
         if actor not in arrays.actor_ids:
-            raise AnalysisError(_unknown("actor", actor, arrays.actor_ids))
+            raise AnalysisError(unknown_name("actor", actor, arrays.actor_ids))
         a = arrays.actor_ids.index(actor)
         present = arrays.present[a]
         if issues:
             for issue in issues:
                 if issue not in arrays.issue_ids:
-                    raise AnalysisError(_unknown("issue", issue, arrays.issue_ids))
+                    raise AnalysisError(unknown_name("issue", issue, arrays.issue_ids))
                 if not present[arrays.issue_ids.index(issue)]:
                     raise AnalysisError(f"actor {actor!r} has no position on issue {issue!r}, "
                                         "so nothing says which outcome it prefers there")
@@ -70,13 +70,3 @@ class Objective:
         d0 = np.abs(np.asarray(before)[..., self.columns] - self.ideal)
         d1 = np.abs(np.asarray(after)[..., self.columns] - self.ideal)
         return (d0 - d1) * 100.0 / self.width
-
-
-def _unknown(what: str, name: str, known: Sequence[str]) -> str:
-    from rapidfuzz import process
-
-    msg = f"no {what} {name!r} in the scenario"
-    best = process.extractOne(name, list(known), score_cutoff=60)
-    if best:
-        msg += f"; did you mean {best[0]!r}?"
-    return msg + f" ({what}s: {', '.join(known)})"

@@ -15,6 +15,7 @@ says so ("not reachable within bounds").
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -26,6 +27,7 @@ from ...scenario.compile import PARAMETERS, ScenarioArrays
 from ...scenario.interventions import InterventionError, apply_intervention
 from ...scenario.schema import Intervention, RemoveActor, ScaleParameter, Scenario, ShiftParameter
 from ..evaluation import PlannedModel
+from ..uncertainty import issue_value
 from .levers import apply_single, bounds, proxy_links
 from .variants import forecast_scenarios, forecast_values
 
@@ -48,26 +50,13 @@ class Target:
         if isinstance(text, Target):
             return text
         text = str(text)
-        ids = [i.id for i in scenario.issues]
-        cut = min((text.find(c), c) for c in ":<>" if c in text) if any(
-            c in text for c in ":<>") else None
-        if cut is None:
+        match = re.match(r"^\s*([^:<>]*?)\s*([:<>])\s*(.*?)\s*$", text)
+        if match is None:
             raise AnalysisError(f"a target is ISSUE<VALUE, ISSUE>VALUE or ISSUE:VALUE "
-                                f"(e.g. {ids[0]}<30), got {text!r}")
-        issue, value = text[:cut[0]].strip(), text[cut[0] + 1:].strip()
-        direction = {"<": "below", ">": "above", ":": None}[cut[1]]
-        if issue not in ids:
-            from .objective import _unknown
-
-            raise AnalysisError(_unknown("issue", issue, ids))
-        try:
-            x = float(value)
-        except ValueError:
-            raise AnalysisError(f"the value of target {text!r} is not a number") from None
-        sc = next(i.scale for i in scenario.issues if i.id == issue)
-        if not (sc.min <= x <= sc.max) or not np.isfinite(x):
-            raise AnalysisError(f"target {text!r} is outside the scale of {issue!r} "
-                                f"({sc.min:g}..{sc.max:g})")
+                                f"(e.g. {scenario.issues[0].id}<30), got {text!r}")
+        issue, sign, value = match.groups()
+        direction = {s: d for d, s in _SIGN.items()}[sign]
+        x = issue_value(scenario, issue, value, text, "target")
         return cls(issue, x, direction)
 
     def __str__(self) -> str:
