@@ -220,23 +220,22 @@ def advise(
     # presets
     chosen = [iv for iv in scenario.interventions
               if presets == "all" or (presets == "own" and iv.actor == actor)]
-    preset_out: list[Outcome] = []
-    applied = []
-    for iv in chosen:
+    applied: dict[int, tuple[Scenario, float]] = {}  # preset index -> changed scenario, cost
+    errors: dict[int, str] = {}
+    for k, iv in enumerate(chosen):
         try:
             changed, moves = apply_with_moves(scenario, iv, propagate=propagate)
         except InterventionError as exc:
-            preset_out.append(_failed(iv, "preset", str(exc), shape))
+            errors[k] = str(exc)
             continue
-        applied.append((len(preset_out), changed))
-        preset_out.append(Outcome(iv, "preset", intervention_cost(scenario, iv, moves),
-                                  np.empty(0), np.empty(0), np.empty(0)))
-    preset_changed = dict(applied)
-    if applied:
-        after = forecast_scenarios([c for _, c in applied], plan, seq, arrays.issue_ids)
-        for (k, _), a in zip(applied, after, strict=True):
-            o = preset_out[k]
-            preset_out[k] = _outcome(o.intervention, "preset", o.cost, a, base, objective)
+        applied[k] = (changed, intervention_cost(scenario, iv, moves))
+    after = dict(zip(applied, forecast_scenarios([c for c, _ in applied.values()], plan, seq,
+                                                 arrays.issue_ids), strict=True)) \
+        if applied else {}
+    preset_out = [_failed(iv, "preset", errors[k], shape) if k in errors else
+                  _outcome(iv, "preset", applied[k][1], after[k], base, objective)
+                  for k, iv in enumerate(chosen)]
+    preset_changed = {k: changed for k, (changed, _) in applied.items()}
     tick("levers", 0, 1)
 
     # lever search
