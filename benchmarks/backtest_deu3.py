@@ -35,10 +35,11 @@ def main() -> None:
     args = parser.parse_args()
     target = backtest_target()  # loaded once, outside the timings
     merged = best(lambda: run_backtest(target, MODELS), args.repeat)
-    naive = best(lambda: [kingmaker.forecast(s, MODELS) for s in target.scenarios],
-                 args.repeat)
-    print(f"{len(target.scenarios)} scenarios, {len(target.cases)} scored issues, "
-          f"models {', '.join(MODELS)}")
+    naive = best(lambda: [kingmaker.forecast(s, MODELS) for s in target.scenarios], args.repeat)
+    print(
+        f"{len(target.scenarios)} scenarios, {len(target.cases)} scored issues, "
+        f"models {', '.join(MODELS)}"
+    )
     print(f"merged batches (run_backtest): {merged:.3f} s")
     print(f"one forecast per scenario:     {naive:.3f} s")
     print(f"ratio naive / merged:          {naive / merged:.1f}x")

@@ -63,8 +63,9 @@ def run(path: str, seed: int, rounds: int, p: str | None = None) -> list[dict[st
     from decide.model.utils import ModelLoop
 
     random.seed(seed)
-    model = ModelFactory(InputDataFile.open(path))(model_klass=equalgain.EqualGainModel,
-                                                    randomized_value=p)
+    model = ModelFactory(InputDataFile.open(path))(
+        model_klass=equalgain.EqualGainModel, randomized_value=p
+    )
     model.calc_nbs()
     out = [{issue.name: float(v) for issue, v in model.nbs.items()}]
     loop = ModelLoop(model, _Quiet(), 0)

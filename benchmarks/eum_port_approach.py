@@ -40,8 +40,7 @@ class Model:
         """EU, from actor h's point of view, of actor i challenging actor j."""
         d = abs(self.x[i] - self.x[j]) / self.span
         r = self.r[h]
-        win, lose, stay = 2 - 4 * (0.5 - 0.5 * d) ** r, 2 - 4 * (0.5 + 0.5 * d) ** r, \
-            2 - 4 * 0.5 ** r
+        win, lose, stay = 2 - 4 * (0.5 - 0.5 * d) ** r, 2 - 4 * (0.5 + 0.5 * d) ** r, 2 - 4 * 0.5**r
         p = self.probability(self.x[i], self.x[j])
         return self.s[j] * (p * win + (1 - p) * lose) + (1 - self.s[j]) * win - self.q * stay
 
@@ -61,12 +60,12 @@ class Model:
                 continue
             a, b = self.expected_utility(i, i, j), self.expected_utility(i, j, i)
             if b > a > 0:
-                best.setdefault("confrontation", []).append((abs(self.x[i] - self.x[j]),
-                                                             self.x[j]))
+                best.setdefault("confrontation", []).append((abs(self.x[i] - self.x[j]), self.x[j]))
             elif b > 0 > a and b > abs(a):
                 key = (abs(a) * self.x[i] + abs(b) * self.x[j]) / (abs(a) + abs(b))
                 best.setdefault("compromise", []).append(
-                    (key, self.x[i] + (self.x[j] - self.x[i]) * abs(a / b)))
+                    (key, self.x[i] + (self.x[j] - self.x[i]) * abs(a / b))
+                )
         for kind in ("confrontation", "compromise"):
             if kind in best:
                 return min(best[kind], key=lambda o: o[0])[1]

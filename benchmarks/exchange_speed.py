@@ -30,15 +30,15 @@ FILES = ("sample_data.txt", "cop21.csv")
 RECORDED = {"sample_data.txt": 2.0, "cop21.csv": 24.0}
 
 
-def kingmaker_seconds(path: Path, repeat: int, batch: int = 1, random_ties: bool = False
-                      ) -> float:
+def kingmaker_seconds(path: Path, repeat: int, batch: int = 1, random_ties: bool = False) -> float:
     import kingmaker
     from kingmaker.models.exchange import Params, kernel
     from kingmaker.scenario.compile import compile_scenario
 
     arr = compile_scenario(kingmaker.load_scenario(path))
-    params = Params(rounds=10, ties="random" if random_ties else "first",
-                    record_exchanges=batch == 1)
+    params = Params(
+        rounds=10, ties="random" if random_ties else "first", record_exchanges=batch == 1
+    )
     best = float("inf")
     for k in range(repeat):
         rng = np.random.default_rng(k)
@@ -49,8 +49,11 @@ def kingmaker_seconds(path: Path, repeat: int, batch: int = 1, random_ties: bool
 
 
 def decide_python(given: str | None) -> str | None:
-    for candidate in (given, os.environ.get("DECIDE_PYTHON"),
-                      str(HERE / ".decide-venv/bin/python")):
+    for candidate in (
+        given,
+        os.environ.get("DECIDE_PYTHON"),
+        str(HERE / ".decide-venv/bin/python"),
+    ):
         if candidate and Path(candidate).exists():
             return candidate
     return None
@@ -59,8 +62,12 @@ def decide_python(given: str | None) -> str | None:
 def decide_seconds(python: str, path: Path, repeat: int) -> float:
     best = float("inf")
     for _ in range(repeat):
-        out = subprocess.run([python, str(HERE / "decide_package.py"), "time", str(path),
-                              "--rounds", "10"], check=True, capture_output=True, text=True)
+        out = subprocess.run(
+            [python, str(HERE / "decide_package.py"), "time", str(path), "--rounds", "10"],
+            check=True,
+            capture_output=True,
+            text=True,
+        )
         best = min(best, json.loads(out.stdout)["cpu_seconds"])
     return best
 
@@ -72,16 +79,20 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     python = decide_python(args.decide_python)
     print(f"decide-exchange-model: {'measured with ' + python if python else 'recorded times'}")
-    print(f"{'file':<18}{'decide s':>10}{'kingmaker s':>13}{'ratio':>8}"
-          f"{'batch/draw s':>14}{'ratio':>8}")
+    print(
+        f"{'file':<18}{'decide s':>10}{'kingmaker s':>13}{'ratio':>8}"
+        f"{'batch/draw s':>14}{'ratio':>8}"
+    )
     for name in FILES:
         path = DECIDE_DATA / name
         ref = decide_seconds(python, path, args.repeat) if python else RECORDED[name]
         one = kingmaker_seconds(path, args.repeat)
         per_draw = kingmaker_seconds(path, 1, batch=100, random_ties=True)
         mark = "" if python else "*"
-        print(f"{name:<18}{ref:>9.2f}{mark:1}{one:>13.3f}{ref / one:>7.0f}x"
-              f"{per_draw:>14.4f}{ref / per_draw:>7.0f}x")
+        print(
+            f"{name:<18}{ref:>9.2f}{mark:1}{one:>13.3f}{ref / one:>7.0f}x"
+            f"{per_draw:>14.4f}{ref / per_draw:>7.0f}x"
+        )
     if not python:
         print("* recorded on this machine with decide-exchange-model 2022.1.28")
     sys.stdout.flush()

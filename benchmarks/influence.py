@@ -33,14 +33,22 @@ def section(quick: bool = False) -> str:
         arrays = kingmaker.compile_scenario(sc)
         links = proxy_links(sc)
         seq = normalize_seed(0)
-        levers = [lv for lv in candidate_levers(sc, arrays, Objective.of(arrays, actor))
-                  if lv.parameter is not None]
-        parts = [apply_single(arrays, links, lv.target, lv.issue, lv.parameter, lv.op,
-                              np.array([lv.amount])) for lv in levers]
+        levers = [
+            lv
+            for lv in candidate_levers(sc, arrays, Objective.of(arrays, actor))
+            if lv.parameter is not None
+        ]
+        parts = [
+            apply_single(
+                arrays, links, lv.target, lv.issue, lv.parameter, lv.op, np.array([lv.amount])
+            )
+            for lv in levers
+        ]
         values = {p: np.concatenate([x[p] for x in parts]) for p in PARAMETERS}
         for m in plan_models(sc, None):
-            batched = best_time(lambda m=m: forecast_values(arrays, values, [m], seq),
-                                repeat=1 if quick else 3)
+            batched = best_time(
+                lambda m=m: forecast_values(arrays, values, [m], seq), repeat=1 if quick else 3
+            )
             sample = levers[:: max(1, len(levers) // NAIVE_SAMPLE)][:NAIVE_SAMPLE]
 
             def naive(m=m, sample=sample):
@@ -48,13 +56,29 @@ def section(quick: bool = False) -> str:
                     kingmaker.forecast(apply_intervention(sc, lv.intervention), [m.key], seed=0)
 
             one = best_time(naive, repeat=1) / len(sample)
-            rows.append((f"`{name}` ({actor})", len(levers), m.key,
-                         per_second(len(levers), batched), per_second(1, one),
-                         f"{one * len(levers) / batched:.0f}x"))
-    head = ("Every single-number lever of the actor (its own position and salience, persuading, "
-            "pressing and coercing the others, on every issue) is evaluated by each model. "
-            "*Batched*: all levers as one batch (`kingmaker advise`); *one at a time*: the "
-            f"intervention applied and the scenario forecast, for {NAIVE_SAMPLE} levers, per "
-            "lever. Both give the same forecasts.\n\n")
-    return head + table(("Scenario (actor)", "Levers", "Model", "Batched", "One at a time",
-                         "Speed-up"), rows, "lrlrrr") + "\n"
+            rows.append(
+                (
+                    f"`{name}` ({actor})",
+                    len(levers),
+                    m.key,
+                    per_second(len(levers), batched),
+                    per_second(1, one),
+                    f"{one * len(levers) / batched:.0f}x",
+                )
+            )
+    head = (
+        "Every single-number lever of the actor (its own position and salience, persuading, "
+        "pressing and coercing the others, on every issue) is evaluated by each model. "
+        "*Batched*: all levers as one batch (`kingmaker advise`); *one at a time*: the "
+        f"intervention applied and the scenario forecast, for {NAIVE_SAMPLE} levers, per "
+        "lever. Both give the same forecasts.\n\n"
+    )
+    return (
+        head
+        + table(
+            ("Scenario (actor)", "Levers", "Model", "Batched", "One at a time", "Speed-up"),
+            rows,
+            "lrlrrr",
+        )
+        + "\n"
+    )

@@ -42,16 +42,23 @@ def _machine() -> str:
     from kingmaker import __version__
 
     try:
-        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT,
-                                capture_output=True, text=True, check=True).stdout.strip()
+        commit = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         commit = "unknown"
     load = ""
     if hasattr(os, "getloadavg"):
         load = f", load average {os.getloadavg()[0]:.1f} at the start"
-    return (f"kingmaker {__version__} (commit {commit}), Python {platform.python_version()}, "
-            f"numpy {numpy.__version__}, {platform.system()} {platform.machine()}, "
-            f"{os.cpu_count()} CPUs{load}; {dt.date.today().isoformat()}")
+    return (
+        f"kingmaker {__version__} (commit {commit}), Python {platform.python_version()}, "
+        f"numpy {numpy.__version__}, {platform.system()} {platform.machine()}, "
+        f"{os.cpu_count()} CPUs{load}; {dt.date.today().isoformat()}"
+    )
 
 
 def _anchor(title: str) -> str:
@@ -151,16 +158,22 @@ def merge(old: list[Block], new: dict[str, Block]) -> list[Block]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer cases, shorter timings")
-    parser.add_argument("--only", action="append", metavar="NAME",
-                        help="run only this section (e.g. uncertainty); repeatable")
+    parser.add_argument(
+        "--only",
+        action="append",
+        metavar="NAME",
+        help="run only this section (e.g. uncertainty); repeatable",
+    )
     parser.add_argument("--output", type=Path, default=PAGE, help="page to write")
     args = parser.parse_args(argv)
 
     wanted = [f"benchmarks.{n.removeprefix('benchmarks.')}" for n in args.only or []]
     unknown = [w for w in wanted if w not in SECTIONS]
     if unknown:
-        parser.error(f"unknown section(s) {', '.join(unknown)}; sections: "
-                     f"{', '.join(s.removeprefix('benchmarks.') for s in SECTIONS)}")
+        parser.error(
+            f"unknown section(s) {', '.join(unknown)}; sections: "
+            f"{', '.join(s.removeprefix('benchmarks.') for s in SECTIONS)}"
+        )
     new: dict[str, Block] = {}
     for name in wanted or SECTIONS:
         try:

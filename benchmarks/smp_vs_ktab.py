@@ -8,7 +8,8 @@ For each scenario it loads KTAB's CSV, runs ``kingmaker.forecast(..., ["smp"])``
 ``--repeat`` runs, after a warm-up, imports excluded) and prints the wall and CPU time, the
 number of turns, and the ratio of KTAB's time, measured on a 2-core machine like ours
 (tests/data/anchors/README.md: ``smpc --logmin --csv FILE``), to Kingmaker's wall time. On a
-busy machine the CPU time says more (the kernel runs on one core). With ``--smpc`` it runs that binary the same way in a temporary
+busy machine the CPU time says more (the kernel runs on one core). With ``--smpc`` it runs
+that binary the same way in a temporary
 folder, times it, and compares its positions (from the run database's VectorPosition table)
 with Kingmaker's. Timings depend on the machine and its load: read the ratios, not the seconds.
 """
@@ -62,8 +63,14 @@ def run_smpc(smpc: str, name: str, timeout: float):
         csv.write_bytes((KTAB_DIR / f"{name}.csv").read_bytes())
         start = time.perf_counter()
         try:
-            subprocess.run([smpc, "--logmin", "--csv", str(csv)], cwd=tmp, timeout=timeout,
-                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+            subprocess.run(
+                [smpc, "--logmin", "--csv", str(csv)],
+                cwd=tmp,
+                timeout=timeout,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                check=True,
+            )
         except subprocess.TimeoutExpired:
             return None, None
         seconds = time.perf_counter() - start
@@ -87,33 +94,52 @@ def _positions_from_db(folder: Path):
 
 def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--only", nargs="*", default=list(KTAB_SECONDS), metavar="NAME",
-                    help="scenarios to run (default: all of KTAB's samples)")
+    ap.add_argument(
+        "--only",
+        nargs="*",
+        default=list(KTAB_SECONDS),
+        metavar="NAME",
+        help="scenarios to run (default: all of KTAB's samples)",
+    )
     ap.add_argument("--repeat", type=int, default=1, help="best of this many timed runs")
     ap.add_argument("--smpc", help="path to your KTAB smpc binary, to time it here too")
-    ap.add_argument("--timeout", type=float, default=3600.0,
-                    help="seconds before giving up on smpc")
+    ap.add_argument(
+        "--timeout", type=float, default=3600.0, help="seconds before giving up on smpc"
+    )
     args = ap.parse_args(argv)
 
-    header = (f"{'scenario':<17}{'turns':>6}{'kingmaker':>11}{'CPU':>9}{'KTAB recorded':>26}"
-              f"{'ratio':>9}")
+    header = (
+        f"{'scenario':<17}{'turns':>6}{'kingmaker':>11}{'CPU':>9}{'KTAB recorded':>26}{'ratio':>9}"
+    )
     if args.smpc:
         header += f"{'your smpc':>11}{'ratio':>9}{'same positions':>16}"
     print(header)
     for name in args.only:
         seconds, cpu, turns, positions = time_kingmaker(name, args.repeat)
         ktab, ktab_text = KTAB_SECONDS.get(name, (None, "-"))
-        ratio = f"{ktab / seconds:.0f}x" if ktab else \
-            f">{UNFINISHED_KTAB_SECONDS / seconds:.0f}x" if name in KTAB_SECONDS else "-"
+        ratio = (
+            f"{ktab / seconds:.0f}x"
+            if ktab
+            else f">{UNFINISHED_KTAB_SECONDS / seconds:.0f}x"
+            if name in KTAB_SECONDS
+            else "-"
+        )
         line = f"{name:<17}{turns:>6}{seconds:>10.3f}s{cpu:>8.3f}s{ktab_text:>26}{ratio:>9}"
         if args.smpc:
             theirs, their_pos = run_smpc(args.smpc, name, args.timeout)
             if theirs is None:
                 line += f"{'timeout':>11}{'-':>9}{'-':>16}"
             else:
-                same = "-" if their_pos is None else (
-                    "yes" if their_pos.shape == positions.shape
-                    and np.abs(their_pos - positions).max() <= 1e-6 else "NO")
+                same = (
+                    "-"
+                    if their_pos is None
+                    else (
+                        "yes"
+                        if their_pos.shape == positions.shape
+                        and np.abs(their_pos - positions).max() <= 1e-6
+                        else "NO"
+                    )
+                )
                 line += f"{theirs:>10.2f}s{theirs / seconds:>8.0f}x{same:>16}"
         print(line, flush=True)
 

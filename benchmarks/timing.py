@@ -16,8 +16,14 @@ def best_time(fn: Callable[[], object], repeat: int = 3) -> float:
     return best
 
 
-def rate(run: Callable[[int], object], min_time: float, max_time: float, start: int = 1,
-         limit: int = 10_000, block: int = 1_000) -> tuple[int, float]:
+def rate(
+    run: Callable[[int], object],
+    min_time: float,
+    max_time: float,
+    start: int = 1,
+    limit: int = 10_000,
+    block: int = 1_000,
+) -> tuple[int, float]:
     """(n, seconds) for a run of n draws long enough to measure throughput.
 
     n grows from ``start`` (tenfold, or by as much as ``max_time`` allows) until a run takes
@@ -46,12 +52,12 @@ def per_second(n: int, seconds: float) -> str:
     return f"{r:.3g}/s"
 
 
-def table(headers: Sequence[str], rows: Sequence[Sequence[object]],
-          align: str | None = None) -> str:
+def table(
+    headers: Sequence[str], rows: Sequence[Sequence[object]], align: str | None = None
+) -> str:
     """A markdown table; ``align`` is a string of l/r per column (default: l then r...)."""
     align = align or "l" + "r" * (len(headers) - 1)
     marks = {"l": "---", "r": "---:"}
-    lines = ["| " + " | ".join(headers) + " |",
-             "| " + " | ".join(marks[a] for a in align) + " |"]
+    lines = ["| " + " | ".join(headers) + " |", "| " + " | ".join(marks[a] for a in align) + " |"]
     lines += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
     return "\n".join(lines)

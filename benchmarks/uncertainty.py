@@ -30,13 +30,28 @@ TITLE = "Monte Carlo: draws per second"
 
 ROOT = Path(__file__).resolve().parent.parent
 ANCHORS = ROOT / "tests" / "data" / "anchors"
-CASES = ("bdm1994/ExampleActors.csv", "bdm1994/Sultan.csv", "decide/sample_data.txt",
-         "decide/copenhagen.csv", "decide/cop21.csv", "ktab/bdm94-emissions.csv",
-         "ktab/dummyData_3Dim.csv", "ktab/SOE-Pol-Comp.csv", "ktab/SOE-Policy.csv",
-         "ktab/SOE-Competitive.csv", "ktab/dummyData_6Dim.csv", "ktab/dummyData-a040.csv",
-         "ktab/dummyData-a080.csv", "ktab/dummyData-a160.csv")
-QUICK_CASES = ("bdm1994/ExampleActors.csv", "decide/sample_data.txt", "decide/cop21.csv",
-               "ktab/dummyData-a040.csv")
+CASES = (
+    "bdm1994/ExampleActors.csv",
+    "bdm1994/Sultan.csv",
+    "decide/sample_data.txt",
+    "decide/copenhagen.csv",
+    "decide/cop21.csv",
+    "ktab/bdm94-emissions.csv",
+    "ktab/dummyData_3Dim.csv",
+    "ktab/SOE-Pol-Comp.csv",
+    "ktab/SOE-Policy.csv",
+    "ktab/SOE-Competitive.csv",
+    "ktab/dummyData_6Dim.csv",
+    "ktab/dummyData-a040.csv",
+    "ktab/dummyData-a080.csv",
+    "ktab/dummyData-a160.csv",
+)
+QUICK_CASES = (
+    "bdm1994/ExampleActors.csv",
+    "decide/sample_data.txt",
+    "decide/cop21.csv",
+    "ktab/dummyData-a040.csv",
+)
 SPREAD = 0.1  # for scenarios without ranges (the anchors have none)
 
 #: One run of each anchor implementation on this machine (tests/data/anchors/README.md):
@@ -72,9 +87,13 @@ def settings_for(model: str, wanted: dict) -> dict:
 
 def throughput(sc, model: str, quick: bool, settings: dict | None = None) -> tuple[int, float]:
     spread = spread_for(sc)
-    return rate(lambda n: simulate(sc, [model], draws=n, seed=0, spread=spread,
-                                   settings=settings, keep_inputs=False),
-                min_time=0.05 if quick else 0.2, max_time=2.0 if quick else 6.0)
+    return rate(
+        lambda n: simulate(
+            sc, [model], draws=n, seed=0, spread=spread, settings=settings, keep_inputs=False
+        ),
+        min_time=0.05 if quick else 0.2,
+        max_time=2.0 if quick else 6.0,
+    )
 
 
 def _cell(sc, model: str, quick: bool, settings: dict | None = None) -> str:
@@ -99,28 +118,42 @@ def per_model(quick: bool) -> str:
     for name in names:
         sc = load(name)
         spread = spread_for(sc)
-        rows.append([f"`{Path(name).name}`", _shape(sc),
-                     "own ranges" if spread is None else f"spread {spread:g}",
-                     *(_cell(sc, m, quick) for m in models)])
-    return ("Draws per second in-process (one core), each model with its default settings, on "
-            "the embedded scenarios and the anchors' samples. A run samples every uncertain "
-            "number, runs the model on the draws in blocks of 1,000 and keeps every draw's "
-            "forecast; the number of draws grows up to 10,000 (fewer for slow models, so that a "
-            "run stays within seconds) and the best of three runs counts. Scenarios "
-            f"without ranges get `--spread {SPREAD}`.\n\n"
-            + table(["Scenario", "Actors x issues", "Uncertainty", *models], rows,
-                    "lll" + "r" * len(models)))
+        rows.append(
+            [
+                f"`{Path(name).name}`",
+                _shape(sc),
+                "own ranges" if spread is None else f"spread {spread:g}",
+                *(_cell(sc, m, quick) for m in models),
+            ]
+        )
+    return (
+        "Draws per second in-process (one core), each model with its default settings, on "
+        "the embedded scenarios and the anchors' samples. A run samples every uncertain "
+        "number, runs the model on the draws in blocks of 1,000 and keeps every draw's "
+        "forecast; the number of draws grows up to 10,000 (fewer for slow models, so that a "
+        "run stays within seconds) and the best of three runs counts. Scenarios "
+        f"without ranges get `--spread {SPREAD}`.\n\n"
+        + table(
+            ["Scenario", "Actors x issues", "Uncertainty", *models], rows, "lll" + "r" * len(models)
+        )
+    )
 
 
 def eum_target(quick: bool) -> str:
     if "eum" not in registry.available():
-        return ("**Target: 10,000 draws of the 10-actor BDM 1994 case with EUM in under 0.5 s "
-                "in-process.** The `eum` model is not registered on this branch; this line "
-                "reports its time when it is.")
+        return (
+            "**Target: 10,000 draws of the 10-actor BDM 1994 case with EUM in under 0.5 s "
+            "in-process.** The `eum` model is not registered on this branch; this line "
+            "reports its time when it is."
+        )
     sc = load("bdm1994/ExampleActors.csv")
     settings = settings_for("eum", {"rounds": 10})
-    full = best_time(lambda: simulate(sc, ["eum"], draws=10_000, seed=0, spread=SPREAD,
-                                      settings=settings, keep_inputs=False), 3)
+    full = best_time(
+        lambda: simulate(
+            sc, ["eum"], draws=10_000, seed=0, spread=SPREAD, settings=settings, keep_inputs=False
+        ),
+        3,
+    )
     (plan,) = plan_models(sc, ["eum"], settings=settings)
     arrays = kingmaker.compile_scenario(sc)
     factors = uncertain_factors(sc, arrays, SPREAD)
@@ -128,12 +161,15 @@ def eum_target(quick: bool) -> str:
     values = np.tile(layout.base_values(), (10_000, 1))
     batch = layout.batch(values)
     rng = generator(normalize_seed(0), "bench") if plan.spec.stochastic else None
-    kernel = best_time(lambda: run_model(plan.spec, batch, plan.params, rng,
-                                         keep_trajectory=False), 3)
+    kernel = best_time(
+        lambda: run_model(plan.spec, batch, plan.params, rng, keep_trajectory=False), 3
+    )
     verdict = "met" if full < 0.5 else "not met"
-    return (f"**Target: 10,000 draws of the 10-actor BDM 1994 case with EUM (10 rounds) in under "
-            f"0.5 s in-process: {verdict}.** Full `simulate` (sampling, blocks, summaries): "
-            f"{full:.3f} s; the model alone on one batch of 10,000: {kernel:.3f} s.")
+    return (
+        f"**Target: 10,000 draws of the 10-actor BDM 1994 case with EUM (10 rounds) in under "
+        f"0.5 s in-process: {verdict}.** Full `simulate` (sampling, blocks, summaries): "
+        f"{full:.3f} s; the model alone on one batch of 10,000: {kernel:.3f} s."
+    )
 
 
 def workers(quick: bool) -> str:
@@ -149,33 +185,51 @@ def workers(quick: bool) -> str:
         executor = make()
         started = time.perf_counter() - start
         try:
-            simulate(sc, [model], draws=200, seed=1, spread=spread, settings=settings,
-                     executor=executor)  # warm the workers up (imports)
-            t = best_time(lambda: simulate(sc, [model], draws=draws, seed=0, spread=spread,
-                                           settings=settings, keep_inputs=False,
-                                           executor=executor), 3)
+            simulate(
+                sc, [model], draws=200, seed=1, spread=spread, settings=settings, executor=executor
+            )  # warm the workers up (imports)
+            t = best_time(
+                lambda: simulate(
+                    sc,
+                    [model],
+                    draws=draws,
+                    seed=0,
+                    spread=spread,
+                    settings=settings,
+                    keep_inputs=False,
+                    executor=executor,
+                ),
+                3,
+            )
         finally:
             executor.close()
         return started, t
 
     rows, base = [], None
-    candidates = [("in-process", InProcess), ("process pool, 1 worker", lambda: ProcessPool(1)),
-                  ("process pool, 2 workers", lambda: ProcessPool(2))]
+    candidates = [
+        ("in-process", InProcess),
+        ("process pool, 1 worker", lambda: ProcessPool(1)),
+        ("process pool, 2 workers", lambda: ProcessPool(2)),
+    ]
     try:
         import distributed  # noqa: F401
+
         candidates.append(("Dask LocalCluster, 2 workers", lambda: DaskExecutor(workers=2)))
     except ImportError:
         pass
     for label, make in candidates:
         started, t = timed(make)
         base = base or t
-        rows.append([label, f"{started:.2f} s", f"{t:.2f} s", per_second(draws, t),
-                     f"{base / t:.2f}x"])
-    return (f"{draws:,} draws of `{model}` on `{Path(case).name}` ({_shape(sc)}, spread "
-            f"{SPREAD}), by executor. Start-up is paid once per command; the results are "
-            "identical on every executor (tested). With 2 cores shared with other work, "
-            "two workers cannot double the speed.\n\n"
-            + table(["Executor", "Start-up", "Run", "Draws/s", "Speed-up"], rows))
+        rows.append(
+            [label, f"{started:.2f} s", f"{t:.2f} s", per_second(draws, t), f"{base / t:.2f}x"]
+        )
+    return (
+        f"{draws:,} draws of `{model}` on `{Path(case).name}` ({_shape(sc)}, spread "
+        f"{SPREAD}), by executor. Start-up is paid once per command; the results are "
+        "identical on every executor (tested). With 2 cores shared with other work, "
+        "two workers cannot double the speed.\n\n"
+        + table(["Executor", "Start-up", "Run", "Draws/s", "Speed-up"], rows)
+    )
 
 
 def synthetic(n: int) -> kingmaker.Scenario:
@@ -184,15 +238,27 @@ def synthetic(n: int) -> kingmaker.Scenario:
     actors = []
     for k in range(n):
         x, s, c = rng.uniform(5, 95), rng.uniform(0.2, 0.9), rng.uniform(1, 100)
-        actors.append({
-            "id": f"a{k}", "name": f"Actor {k}",
-            "capability": {"value": c, "range": {"low": 0.8 * c, "high": 1.2 * c}},
-            "issues": {"x": {
-                "position": {"value": x, "range": {"low": x - 5, "high": x + 5}},
-                "salience": {"value": s, "range": {"low": s - 0.1, "high": s + 0.1}}}}})
-    return kingmaker.build_scenario({
-        "kingmaker": 1, "scenario": {"id": f"synthetic-{n}", "title": f"{n} actors"},
-        "issues": [{"id": "x", "question": "Where?"}], "actors": actors})
+        actors.append(
+            {
+                "id": f"a{k}",
+                "name": f"Actor {k}",
+                "capability": {"value": c, "range": {"low": 0.8 * c, "high": 1.2 * c}},
+                "issues": {
+                    "x": {
+                        "position": {"value": x, "range": {"low": x - 5, "high": x + 5}},
+                        "salience": {"value": s, "range": {"low": s - 0.1, "high": s + 0.1}},
+                    }
+                },
+            }
+        )
+    return kingmaker.build_scenario(
+        {
+            "kingmaker": 1,
+            "scenario": {"id": f"synthetic-{n}", "title": f"{n} actors"},
+            "issues": [{"id": "x", "question": "Where?"}],
+            "actors": actors,
+        }
+    )
 
 
 def actors(quick: bool) -> str:
@@ -220,10 +286,12 @@ def actors(quick: bool) -> str:
         slope = np.polyfit(np.log(np.array(sizes)[ok]), y[ok], 1)[0] if ok.sum() > 1 else math.nan
         slopes.append(f"n^{slope:.2f}")
     rows.append(["time per draw grows as", *slopes])
-    return ("Draws per second in-process on synthetic one-issue scenarios with n actors (every "
-            "number ranged), and the fitted growth of the time per draw with n (which "
-            "includes fixed costs per block, so it understates the model's own exponent at "
-            "small n).\n\n" + table(["Actors", *models], rows))
+    return (
+        "Draws per second in-process on synthetic one-issue scenarios with n actors (every "
+        "number ranged), and the fitted growth of the time per draw with n (which "
+        "includes fixed costs per block, so it understates the model's own exponent at "
+        "small n).\n\n" + table(["Actors", *models], rows)
+    )
 
 
 def _decide_live(case: str) -> str | None:
@@ -232,8 +300,13 @@ def _decide_live(case: str) -> str | None:
     if not python:
         return None
     with tempfile.TemporaryDirectory() as tmp:
-        done = subprocess.run([python, str(DECIDE_SCRIPT), str(ANCHORS / case), "10", "1"],
-                              capture_output=True, text=True, cwd=tmp, timeout=600)
+        done = subprocess.run(
+            [python, str(DECIDE_SCRIPT), str(ANCHORS / case), "10", "1"],
+            capture_output=True,
+            text=True,
+            cwd=tmp,
+            timeout=600,
+        )
     if done.returncode != 0:
         return f"failed: {done.stderr.strip().splitlines()[-1][:60]}"
     return f"{float(done.stdout.strip()):.2f} s"
@@ -250,16 +323,29 @@ def anchors(quick: bool) -> str:
             continue
         sc = load(case)
         n, t = throughput(sc, model, quick, settings_for(model, wanted))
-        rows.append([impl, f"`{Path(case).name}`", anchor, model, per_second(n, t),
-                     f"{seconds * n / t:,.0f}"])
-    return ("One run of each anchor implementation (recorded on this machine, "
-            "tests/data/anchors/README.md) beside Kingmaker's Monte Carlo throughput for the "
-            "same case and model: the last column is how many of our draws (each a full run "
-            "on perturbed numbers, spread 0.1) fit in the time of one anchor run. Set "
-            "`KINGMAKER_DECIDE_PYTHON` to a Python with decide-exchange-model installed (see "
-            "benchmarks/README.md) to time that package now as well.\n\n"
-            + table(["Anchor", "Case", "Anchor, one run", "Model", "Kingmaker", "Draws per "
-                     "anchor run"], rows, "llrlrr"))
+        rows.append(
+            [
+                impl,
+                f"`{Path(case).name}`",
+                anchor,
+                model,
+                per_second(n, t),
+                f"{seconds * n / t:,.0f}",
+            ]
+        )
+    return (
+        "One run of each anchor implementation (recorded on this machine, "
+        "tests/data/anchors/README.md) beside Kingmaker's Monte Carlo throughput for the "
+        "same case and model: the last column is how many of our draws (each a full run "
+        "on perturbed numbers, spread 0.1) fit in the time of one anchor run. Set "
+        "`KINGMAKER_DECIDE_PYTHON` to a Python with decide-exchange-model installed (see "
+        "benchmarks/README.md) to time that package now as well.\n\n"
+        + table(
+            ["Anchor", "Case", "Anchor, one run", "Model", "Kingmaker", "Draws per anchor run"],
+            rows,
+            "llrlrr",
+        )
+    )
 
 
 def section(quick: bool = False) -> str:

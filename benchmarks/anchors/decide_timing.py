@@ -24,8 +24,9 @@ def main() -> None:
     start = time.process_time()
     for run in range(runs):
         model = factory(model_klass=equalgain.EqualGainModel, randomized_value=None)
-        loop = ModelLoop(model, Observable(model_ref=model,
-                                           output_directory=tempfile.gettempdir()), run)
+        loop = ModelLoop(
+            model, Observable(model_ref=model, output_directory=tempfile.gettempdir()), run
+        )
         for _ in range(rounds):
             loop.loop()
     print((time.process_time() - start) / runs)

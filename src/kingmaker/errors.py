@@ -18,7 +18,7 @@ class KingmakerError(ValueError):
 
 
 def unknown_name(kind: str, value: str, known: Iterable[str]) -> str:
-    """"unknown actor 'irn' (did you mean 'iran'?)", or the known names when there are few."""
+    """ "unknown actor 'irn' (did you mean 'iran'?)", or the known names when there are few."""
     from rapidfuzz import process
 
     known = sorted(known)

@@ -110,18 +110,28 @@ class Forecast:
                     **({"extras": jsonable(f.extras)} if f.extras else {}),
                 }
             lo, hi = self.scales[issue_id]
-            issues.append({"id": issue_id, "scale": [lo, hi],
-                           "observed": jsonable(self.observed.get(issue_id)),
-                           "models": models})
+            issues.append(
+                {
+                    "id": issue_id,
+                    "scale": [lo, hi],
+                    "observed": jsonable(self.observed.get(issue_id)),
+                    "models": models,
+                }
+            )
         return {
             "scenario": self.scenario,
             "title": self.title,
             "actors": list(self.actors),
             "issues": issues,
-            "runs": {r.key: {"model": r.model, "variant": r.variant,
-                             "params": jsonable(r.params),
-                             **({"extras": jsonable(r.extras)} if r.extras else {})}
-                     for r in self.runs},
+            "runs": {
+                r.key: {
+                    "model": r.model,
+                    "variant": r.variant,
+                    "params": jsonable(r.params),
+                    **({"extras": jsonable(r.extras)} if r.extras else {}),
+                }
+                for r in self.runs
+            },
             "seed": self.seed,
             "scenario_hash": self.scenario_hash,
             "kingmaker_version": self.kingmaker_version,
@@ -135,13 +145,20 @@ class Forecast:
         for r in self.runs:
             for f in r.issues:
                 obs = self.observed.get(f.issue)
-                rows.append({
-                    "scenario": self.scenario, "model": r.key, "variant": r.variant,
-                    "issue": f.issue, "forecast": f.forecast,
-                    "observed": np.nan if obs is None else obs,
-                    "error": np.nan if obs is None else f.forecast - obs,
-                    "rounds": f.rounds, "converged": f.converged, "stop_reason": f.stop_reason,
-                })
+                rows.append(
+                    {
+                        "scenario": self.scenario,
+                        "model": r.key,
+                        "variant": r.variant,
+                        "issue": f.issue,
+                        "forecast": f.forecast,
+                        "observed": np.nan if obs is None else obs,
+                        "error": np.nan if obs is None else f.forecast - obs,
+                        "rounds": f.rounds,
+                        "converged": f.converged,
+                        "stop_reason": f.stop_reason,
+                    }
+                )
         return pd.DataFrame(rows)
 
     def trajectory_frame(self):
@@ -154,6 +171,13 @@ class Forecast:
                 for t, row in enumerate(f.trajectory):
                     for actor, x in zip(self.actors, row, strict=True):
                         if not np.isnan(x):
-                            rows.append({"model": r.key, "issue": f.issue, "round": t,
-                                         "actor": actor, "position": float(x)})
+                            rows.append(
+                                {
+                                    "model": r.key,
+                                    "issue": f.issue,
+                                    "round": t,
+                                    "actor": actor,
+                                    "position": float(x),
+                                }
+                            )
         return pd.DataFrame(rows, columns=["model", "issue", "round", "actor", "position"])

@@ -45,7 +45,9 @@ def test_first_issue_by_hand(equal_run):
     assert (case.issue, case.group, case.observed) == ("d00032i1", "d00032", 100)
     assert dict(case.strata) == {"rule": "QMV", "procedure": "COD", "period": "pre-nice"}
     assert equal_run.forecasts["compromise"][0] == pytest.approx(484 / 8)
-    assert equal_run.references["median-actor"][0] == 40  # 10 of the 17 positions are <= 40, 7 are 100
+    assert (
+        equal_run.references["median-actor"][0] == 40
+    )  # 10 of the 17 positions are <= 40, 7 are 100
 
 
 def test_published_reference_figures(equal_run):
@@ -54,21 +56,21 @@ def test_published_reference_figures(equal_run):
     assert np.mean(np.abs(median_actor - obs)) == pytest.approx(28.5907, abs=1e-4)
     sq = equal_run.references["status-quo"]
     ok = np.isfinite(sq)
-    assert ok.sum() == 253 and np.mean(np.abs(sq - obs)[ok]) == pytest.approx(51.1107,
-                                                                               abs=1e-4)
+    assert ok.sum() == 253 and np.mean(np.abs(sq - obs)[ok]) == pytest.approx(51.1107, abs=1e-4)
     gdp = run_backtest(deu3.backtest_target(capability="gdp"), ["compromise"])
-    assert np.mean(np.abs(gdp.forecasts["compromise"] - obs)) == pytest.approx(23.2237,
-                                                                               abs=1e-4)
+    assert np.mean(np.abs(gdp.forecasts["compromise"] - obs)) == pytest.approx(23.2237, abs=1e-4)
 
 
 def test_forecasts_do_not_depend_on_unit_or_chunking(equal_run):
     by_issue = run_backtest(deu3.backtest_target(unit="issue"), BASELINES, chunk_size=1000)
     chunked = run_backtest(deu3.backtest_target(), BASELINES, chunk_size=7)
     for key in BASELINES:
-        np.testing.assert_allclose(by_issue.forecasts[key], equal_run.forecasts[key],
-                                   rtol=0, atol=1e-12)
-        np.testing.assert_allclose(chunked.forecasts[key], equal_run.forecasts[key],
-                                   rtol=0, atol=1e-12)
+        np.testing.assert_allclose(
+            by_issue.forecasts[key], equal_run.forecasts[key], rtol=0, atol=1e-12
+        )
+        np.testing.assert_allclose(
+            chunked.forecasts[key], equal_run.forecasts[key], rtol=0, atol=1e-12
+        )
     assert [c.issue for c in by_issue.cases] == [c.issue for c in equal_run.cases]
 
 
@@ -82,7 +84,8 @@ def test_leaderboard_on_deu3(equal_run):
     assert rule["QMV"].n + rule["unanimity"].n == 353
     mask = np.array([c.strata["rule"] == "unanimity" for c in equal_run.cases])
     assert rule["unanimity"].mae["compromise"] == pytest.approx(
-        np.mean(np.abs(equal_run.forecasts["compromise"] - equal_run.observed)[mask]))
+        np.mean(np.abs(equal_run.forecasts["compromise"] - equal_run.observed)[mask])
+    )
     procedures = {s.value for s in board.strata if s.name == "procedure"}
     assert procedures == {"COD", "CNS"}
     doc = board.to_dict()
@@ -97,13 +100,21 @@ def _scenario(sid, actors, outcome=None):
     issue = {"id": "x", "question": "How much?"}
     if outcome is not None:
         issue["outcome"] = {"value": outcome}
-    return kingmaker.build_scenario({
-        "scenario": {"id": sid, "title": sid},
-        "issues": [issue],
-        "actors": [{"id": a, "name": a, "capability": c,
-                    "issues": {"x": {"position": p, "salience": s}}}
-                   for a, c, p, s in actors],
-    })
+    return kingmaker.build_scenario(
+        {
+            "scenario": {"id": sid, "title": sid},
+            "issues": [issue],
+            "actors": [
+                {
+                    "id": a,
+                    "name": a,
+                    "capability": c,
+                    "issues": {"x": {"position": p, "salience": s}},
+                }
+                for a, c, p, s in actors
+            ],
+        }
+    )
 
 
 A = _scenario("a", [("p", 1, 0, 1), ("q", 3, 100, 1)], outcome=60)
@@ -138,8 +149,7 @@ class _Params(ModelParams):
 
 
 def _plan(kernel, stochastic=False):
-    spec = ModelSpec("fake", "Fake", "test model", "issue", _Params, kernel,
-                     stochastic=stochastic)
+    spec = ModelSpec("fake", "Fake", "test model", "issue", _Params, kernel, stochastic=stochastic)
     return (ModelEntry("fake", spec, _Params()),)
 
 
@@ -194,9 +204,12 @@ def test_draws_stay_in_their_ranges_and_follow_pert():
 
 def test_calibration_intervals_from_draws():
     target = deu3.backtest_target(uncertainty=deu3.Uncertainty())
-    small = type(target)(target.name, target.title, target.scenarios[:6],
-                         tuple(c for c in target.cases
-                               if c.scenario in {s.id for s in target.scenarios[:6]}))
+    small = type(target)(
+        target.name,
+        target.title,
+        target.scenarios[:6],
+        tuple(c for c in target.cases if c.scenario in {s.id for s in target.scenarios[:6]}),
+    )
     run = run_backtest(small, ["compromise"], draws=40, seed=3)
     lo80, hi80 = run.intervals["compromise"][0.8]
     lo95, hi95 = run.intervals["compromise"][0.95]
@@ -216,8 +229,9 @@ def test_a_process_pool_executor_gives_the_same_results(equal_run):
 
     target = deu3.backtest_target()
     with ProcessPoolExecutor(max_workers=2) as pool:
-        pooled = run_backtest(target, BASELINES, chunk_size=32,
-                              executor=lambda fn, chunks: pool.map(fn, chunks))
+        pooled = run_backtest(
+            target, BASELINES, chunk_size=32, executor=lambda fn, chunks: pool.map(fn, chunks)
+        )
     for key in BASELINES:
         assert np.array_equal(pooled.forecasts[key], equal_run.forecasts[key])
     assert pooled.fingerprint == equal_run.fingerprint
@@ -230,8 +244,9 @@ def test_scenario_scope_models_run_scenario_by_scenario():
         pos = np.where(batch.present, batch.position, 0.0)
         mean = pos.sum(axis=1) / batch.present.sum(axis=0)
         size = batch.size
-        return ScenarioOutput(mean, batch.position[:, None], np.zeros(size, dtype=int),
-                              np.ones(size, dtype=bool))
+        return ScenarioOutput(
+            mean, batch.position[:, None], np.zeros(size, dtype=int), np.ones(size, dtype=bool)
+        )
 
     spec = ModelSpec("wide", "Wide", "test model", "scenario", _Params, kernel)
     result = evaluate_chunk([A, B], (ModelEntry("wide", spec, _Params()),), normalize_seed(0))

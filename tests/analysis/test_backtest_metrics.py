@@ -65,8 +65,9 @@ def test_bootstrap_without_groups_equals_singleton_groups():
     rng = np.random.default_rng(5)
     a, b = rng.normal(size=25), rng.normal(size=25)
     labels = np.array([f"g{k:02d}" for k in range(25)])
-    assert paired_bootstrap(a, b, resamples=300, seed=2) == \
-        paired_bootstrap(a, b, labels, resamples=300, seed=2)
+    assert paired_bootstrap(a, b, resamples=300, seed=2) == paired_bootstrap(
+        a, b, labels, resamples=300, seed=2
+    )
 
 
 def test_cluster_bootstrap_weights_cases_not_clusters():

@@ -57,8 +57,12 @@ def _setup(n=200, seed=0):
 def test_cross_validation_finds_the_true_setting():
     observed, fold, test, _ = _setup()
     noise = np.random.default_rng(1).normal(0, 10, observed.size)
-    family = Family("f", "test family", ("noisy", "exact", "shifted"),
-                    np.stack([observed + noise, observed, observed + 5]))
+    family = Family(
+        "f",
+        "test family",
+        ("noisy", "exact", "shifted"),
+        np.stack([observed + noise, observed, observed + 5]),
+    )
     r = cross_validate(family, observed, ~test, fold)
     assert r.cv_mae == 0.0 and r.choice == "exact" and set(r.fold_choices) == {"exact"}
 
@@ -67,8 +71,9 @@ def test_cross_validation_charges_for_tuning():
     # settings that are pure noise: the tuned in-sample MAE flatters, the CV MAE does not
     observed, fold, test, _ = _setup()
     rng = np.random.default_rng(2)
-    family = Family("noise", "", tuple(map(str, range(20))),
-                    observed + rng.normal(0, 10, (20, observed.size)))
+    family = Family(
+        "noise", "", tuple(map(str, range(20))), observed + rng.normal(0, 10, (20, observed.size))
+    )
     r = cross_validate(family, observed, ~test, fold)
     assert r.cv_mae > r.train_mae
 
@@ -83,15 +88,14 @@ def test_out_of_sample_selects_only_what_beats_the_baseline_in_cv():
     assert result.test_baseline.n == 50
     assert result.test_baseline.mae == pytest.approx(np.mean(np.abs(baseline - observed)[test]))
 
-    better = Family("better", "", ("same", "half-way"),
-                    np.stack([baseline, (baseline + observed) / 2]))
-    result = out_of_sample([worse, better], baseline, observed, test, fold, groups,
-                           resamples=200)
+    better = Family(
+        "better", "", ("same", "half-way"), np.stack([baseline, (baseline + observed) / 2])
+    )
+    result = out_of_sample([worse, better], baseline, observed, test, fold, groups, resamples=200)
     assert result.selected.name == "better" and result.selected.choice == "half-way"
     expected = np.mean(np.abs((baseline - observed) / 2)[test])
     assert result.test_selected.mae == pytest.approx(expected)
-    assert result.test_difference.estimate == pytest.approx(
-        expected - result.test_baseline.mae)
+    assert result.test_difference.estimate == pytest.approx(expected - result.test_baseline.mae)
     assert result.test_difference.high < 0 and result.test_difference.clusters == 25
 
 

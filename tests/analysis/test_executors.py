@@ -30,17 +30,23 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.mark.parametrize("options,kind,workers", [
-    ({}, InProcess, 1),
-    ({"workers": 1}, InProcess, 1),
-    ({"workers": 2}, ProcessPool, 2),
-], ids=["default", "one worker", "two workers"])
+@pytest.mark.parametrize(
+    "options,kind,workers",
+    [
+        ({}, InProcess, 1),
+        ({"workers": 1}, InProcess, 1),
+        ({"workers": 2}, ProcessPool, 2),
+    ],
+    ids=["default", "one worker", "two workers"],
+)
 def test_the_options_pick_the_executor(options, kind, workers):
     with make_executor(**options) as ex:
         assert type(ex) is kind and ex.workers == workers
 
 
-@pytest.mark.parametrize("executor", [InProcess, lambda: ProcessPool(2)], ids=["in-process", "pool"])
+@pytest.mark.parametrize(
+    "executor", [InProcess, lambda: ProcessPool(2)], ids=["in-process", "pool"]
+)
 def test_results_come_back_in_item_order(executor):
     done = []
     with executor() as ex:
@@ -50,10 +56,12 @@ def test_results_come_back_in_item_order(executor):
 
 def cube(x: int) -> int:
     time.sleep(0.05 * (5 - x))
-    return x ** 3
+    return x**3
 
 
-@pytest.mark.parametrize("executor", [InProcess, lambda: ProcessPool(2)], ids=["in-process", "pool"])
+@pytest.mark.parametrize(
+    "executor", [InProcess, lambda: ProcessPool(2)], ids=["in-process", "pool"]
+)
 def test_called_with_a_function_it_yields_in_item_order(executor):
     with executor() as ex:
         results = ex(cube, list(range(5)))
@@ -61,12 +69,15 @@ def test_called_with_a_function_it_yields_in_item_order(executor):
         assert list(results) == [0, 1, 8, 27, 64]
 
 
-@pytest.mark.parametrize("units,chunks,expected", [
-    (10, 3, [range(0, 4), range(4, 8), range(8, 10)]),
-    (3, 8, [range(0, 1), range(1, 2), range(2, 3)]),
-    (5, 1, [range(0, 5)]),
-    (0, 4, []),
-])
+@pytest.mark.parametrize(
+    "units,chunks,expected",
+    [
+        (10, 3, [range(0, 4), range(4, 8), range(8, 10)]),
+        (3, 8, [range(0, 1), range(1, 2), range(2, 3)]),
+        (5, 1, [range(0, 5)]),
+        (0, 4, []),
+    ],
+)
 def test_split(units, chunks, expected):
     assert split(units, chunks) == expected
 
@@ -91,10 +102,13 @@ def test_missing_dask_is_a_clear_error(monkeypatch):
         make_executor(workers=2, dask=True)
 
 
-@pytest.mark.parametrize("options,words", [
-    ({"workers": 0}, "at least 1"),
-    ({"workers": 2, "scheduler": "tcp://127.0.0.1:8786"}, "one or the other"),
-])
+@pytest.mark.parametrize(
+    "options,words",
+    [
+        ({"workers": 0}, "at least 1"),
+        ({"workers": 2, "scheduler": "tcp://127.0.0.1:8786"}, "one or the other"),
+    ],
+)
 def test_bad_executor_options(options, words):
     with pytest.raises(ExecutorError, match=words):
         make_executor(**options)

@@ -74,7 +74,8 @@ def test_observed_outcome_is_reported():
     assert f.observed == {"lag": 8.83}
     frame = f.to_frame()
     assert frame["error"].tolist() == pytest.approx(
-        [7.389955686853766 - 8.83, 7 - 8.83, 7 - 8.83, 7 - 8.83])
+        [7.389955686853766 - 8.83, 7 - 8.83, 7 - 8.83, 7 - 8.83]
+    )
 
 
 def test_model_selection_errors(copenhagen):
@@ -93,9 +94,11 @@ def test_model_selection_errors(copenhagen):
 
 
 def test_scenario_default_models_are_used(write):
-    text = (ANCHORS.parent.parent.parent / "src/kingmaker/data/scenarios/bdm1994-emissions.yaml"
-            ).read_text().replace("default: [compromise, median, condorcet, eum]",
-                                  "default: [median]")
+    text = (
+        (ANCHORS.parent.parent.parent / "src/kingmaker/data/scenarios/bdm1994-emissions.yaml")
+        .read_text()
+        .replace("default: [compromise, median, condorcet, eum]", "default: [median]")
+    )
     sc = kingmaker.load_scenario(write("s.yaml", text))
     assert [r.key for r in kingmaker.forecast(sc).runs] == ["median"]
 
@@ -124,8 +127,14 @@ def test_batch_of_many_draws_equals_single_runs(copenhagen):
         params = spec.params()
         many = run_model(spec, batch, params)
         for b in range(B):
-            one = run_model(spec, base.replace(position=pos[b:b + 1],
-                                               capability=np.asarray(base.capability),
-                                               salience=np.asarray(base.salience)), params)
+            one = run_model(
+                spec,
+                base.replace(
+                    position=pos[b : b + 1],
+                    capability=np.asarray(base.capability),
+                    salience=np.asarray(base.salience),
+                ),
+                params,
+            )
             np.testing.assert_array_equal(many.forecast[b], one.forecast[0])
             np.testing.assert_array_equal(many.trajectory[b], one.trajectory[0])

@@ -87,19 +87,22 @@ def test_target_already_reached_and_directions(emissions):
     plan = plan_models(emissions, ["compromise"])
     seq = normalize_seed(0)
     base = forecast_values(arrays, {}, plan, seq)[0]
-    (res,) = smallest_changes(emissions, arrays, plan, seq, Target.parse(emissions, "lag>5"),
-                              base)
+    (res,) = smallest_changes(emissions, arrays, plan, seq, Target.parse(emissions, "lag>5"), base)
     assert res.already and res.reaches == ()
-    (res,) = smallest_changes(emissions, arrays, plan, seq, Target.parse(emissions, "lag:8"),
-                              base)
+    (res,) = smallest_changes(emissions, arrays, plan, seq, Target.parse(emissions, "lag:8"), base)
     assert res.direction == "above" and res.reaches
     assert all(r.forecast >= 8.0 for r in res.reaches)
 
 
-@pytest.mark.parametrize("text,words", [
-    ("lag", ["ISSUE<VALUE"]), ("lags<3", ["no issue 'lags'", "did you mean 'lag'"]),
-    ("lag<x", ["not a number"]), ("lag<400", ["outside the scale"]),
-])
+@pytest.mark.parametrize(
+    "text,words",
+    [
+        ("lag", ["ISSUE<VALUE"]),
+        ("lags<3", ["no issue 'lags'", "did you mean 'lag'"]),
+        ("lag<x", ["not a number"]),
+        ("lag<400", ["outside the scale"]),
+    ],
+)
 def test_bad_targets(emissions, text, words):
     with pytest.raises(AnalysisError) as exc:
         Target.parse(emissions, text)
@@ -114,12 +117,14 @@ def test_array_levers_equal_the_interventions(flagship):
     links = proxy_links(flagship)
     for actor in ("iran", "us"):
         objective = Objective.of(arrays, actor)
-        levers = [lv for lv in candidate_levers(flagship, arrays, objective)
-                  if lv.parameter is not None]
+        levers = [
+            lv for lv in candidate_levers(flagship, arrays, objective) if lv.parameter is not None
+        ]
         assert len(levers) > 100
         for lv in levers[::3]:
-            fast = apply_single(arrays, links, lv.target, lv.issue, lv.parameter, lv.op,
-                                np.array([lv.amount]))
+            fast = apply_single(
+                arrays, links, lv.target, lv.issue, lv.parameter, lv.op, np.array([lv.amount])
+            )
             slow = kingmaker.compile_scenario(apply_intervention(flagship, lv.intervention))
             for p, values in fast.items():
                 np.testing.assert_array_equal(values[0], slow.value[p], err_msg=lv.id)
@@ -153,8 +158,7 @@ def test_batched_variants_equal_single_forecasts(flagship):
         ref = kingmaker.forecast(sc, [m.key for m in plan], seed=seq)
         for k, m in enumerate(plan):
             for j, issue in enumerate(arrays.issue_ids):
-                assert row[k, j] == pytest.approx(ref.value(m.key, issue), abs=1e-9), \
-                    (m.key, issue)
+                assert row[k, j] == pytest.approx(ref.value(m.key, issue), abs=1e-9), (m.key, issue)
 
 
 def test_median_and_mean_are_monotone_in_positions(flagship):
@@ -170,8 +174,10 @@ def test_median_and_mean_are_monotone_in_positions(flagship):
 def mirrored(scenario):
     """The scenario with every position reflected on its scale."""
     doc = scenario.to_document()
-    scales = {i["id"]: (i.get("scale", {}).get("min", 0.0), i.get("scale", {}).get("max", 100.0))
-              for i in doc["issues"]}
+    scales = {
+        i["id"]: (i.get("scale", {}).get("min", 0.0), i.get("scale", {}).get("max", 100.0))
+        for i in doc["issues"]
+    }
     for actor in doc["actors"]:
         for issue, stance in actor.get("issues", {}).items():
             lo, hi = scales[issue]
@@ -200,9 +206,16 @@ def test_mirror_symmetry(flagship, models):
     Condorcet scan, eum's median, smp - need not be symmetric where a lever creates a tie.)"""
     a = advise(flagship, "iran", models, draws=0, presets="none")
     b = advise(mirrored(flagship), "iran", models, draws=0, presets="none")
-    mirror = {(o.kind, o.lever.target, o.lever.issue, o.lever.parameter,
-               -o.lever.amount if o.lever.parameter == "position" else o.lever.amount): o
-              for o in b.levers}
+    mirror = {
+        (
+            o.kind,
+            o.lever.target,
+            o.lever.issue,
+            o.lever.parameter,
+            -o.lever.amount if o.lever.parameter == "position" else o.lever.amount,
+        ): o
+        for o in b.levers
+    }
     assert len(mirror) == len(a.levers)
     for o in a.levers:
         m = mirror[(o.kind, o.lever.target, o.lever.issue, o.lever.parameter, o.lever.amount)]
@@ -217,24 +230,28 @@ def test_presets_effects_and_paired_draws(flagship):
     arrays = kingmaker.compile_scenario(flagship)
     for o in adv.presets:
         changed = kingmaker.compile_scenario(apply_intervention(flagship, o.intervention))
-        for j, issue in enumerate(adv.issues):
+        for j in range(len(adv.issues)):
             # the weighted mean, recomputed from the changed scenario's numbers
-            w = np.where(changed.present[:, j],
-                         changed.value["capability"][:, j] * changed.value["salience"][:, j], 0)
+            w = np.where(
+                changed.present[:, j],
+                changed.value["capability"][:, j] * changed.value["salience"][:, j],
+                0,
+            )
             pos = np.nan_to_num(changed.value["position"][:, j])
             w0 = weights(arrays, j)
             before = (w0 * np.nan_to_num(arrays.value["position"][:, j])).sum() / w0.sum()
             assert o.delta[0, j] == pytest.approx((w * pos).sum() / w.sum() - before, abs=1e-9)
         assert o.paired is not None and o.cost > 0
         for key in adv.models:
-            for issue, d in o.paired.differences[key].items():
+            for d in o.paired.differences[key].values():
                 assert d.distribution.draws == 200
                 # pairing removes the common noise: never worse than independent draws
                 assert d.se <= d.se_independent + 1e-12
     checked = [o for o in adv.levers if o.paired is not None]
     assert 1 <= len(checked) <= 2 and all(o.mean_gain > 0 for o in checked)
     assert [o.mean_gain for o in adv.levers[:5]] == sorted(
-        (o.mean_gain for o in adv.levers[:5]), reverse=True)
+        (o.mean_gain for o in adv.levers[:5]), reverse=True
+    )
     assert {o.lever.target for o in adv.who_matters} == {a.id for a in flagship.actors} - {"iran"}
     assert all(o.kind != "exclude" for o in adv.levers)
     gains = [abs(o.mean_gain) for o in adv.who_matters]
@@ -245,10 +262,12 @@ def test_presets_effects_and_paired_draws(flagship):
 
 
 def test_same_seed_same_advice(flagship):
-    a = advise(flagship, "us", ["compromise", "exchange"], draws=20, seed=1, check=1,
-               targets=["troops<30"])
-    b = advise(flagship, "us", ["compromise", "exchange"], draws=20, seed=1, check=1,
-               targets=["troops<30"])
+    a = advise(
+        flagship, "us", ["compromise", "exchange"], draws=20, seed=1, check=1, targets=["troops<30"]
+    )
+    b = advise(
+        flagship, "us", ["compromise", "exchange"], draws=20, seed=1, check=1, targets=["troops<30"]
+    )
     assert a.to_dict() == b.to_dict()
 
 

@@ -46,13 +46,20 @@ def troops_weights(sim, actors=("us", "iraq", "iran", "kh")):
 def test_an_intervention_is_measured_exactly(base):
     """Iran moves its troops position (and range) up by 5: on every draw the compromise moves
     by 5 x Iran's share of the weight in that draw, with no sampling noise."""
+
     def shift(doc):
         pos = actor(doc, "iran")["issues"]["troops"]["position"]
         pos["value"] += 5
         pos["range"] = {"low": pos["range"]["low"] + 5, "high": pos["range"]["high"] + 5}
 
-    cmp = paired(base, variant(base, shift), ["compromise", JITTER], draws=DRAWS, seed=SEED,
-                 labels=("base", "iran+5"))
+    cmp = paired(
+        base,
+        variant(base, shift),
+        ["compromise", JITTER],
+        draws=DRAWS,
+        seed=SEED,
+        labels=("base", "iran+5"),
+    )
     w = troops_weights(cmp.a)
     share = w["iran"] / sum(w.values())
     np.testing.assert_allclose(cmp.difference("compromise", "troops"), 5 * share, rtol=1e-9)
@@ -73,10 +80,20 @@ def test_an_intervention_is_measured_exactly(base):
 
 def test_an_added_actor_perturbs_nobody_elses_draws(base):
     def add(doc):
-        doc["actors"].insert(1, {
-            "id": "pmc", "name": "PMC representative", "capability": 3,
-            "issues": {"troops": {"position": {"value": 10, "range": {"low": 0, "high": 30}},
-                                  "salience": {"value": 0.9, "range": {"low": 0.7, "high": 1}}}}})
+        doc["actors"].insert(
+            1,
+            {
+                "id": "pmc",
+                "name": "PMC representative",
+                "capability": 3,
+                "issues": {
+                    "troops": {
+                        "position": {"value": 10, "range": {"low": 0, "high": 30}},
+                        "salience": {"value": 0.9, "range": {"low": 0.7, "high": 1}},
+                    }
+                },
+            },
+        )
 
     a = simulate(base, ["compromise"], draws=DRAWS, seed=SEED, thresholds=["troops:40"])
     b = simulate(variant(base, add), ["compromise"], draws=DRAWS, seed=SEED)
@@ -107,18 +124,23 @@ def test_a_removed_actor_leaves_the_others_draws_alone(base):
 def test_two_models_on_the_same_draws(base):
     sim = simulate(base, ["compromise", "median"], draws=DRAWS, seed=SEED)
     cmp = compare(sim, sim, pairs=[("compromise", "median")])
-    np.testing.assert_array_equal(cmp.difference(("compromise", "median"), "pmf"),
-                                  sim.values("median", "pmf") - sim.values("compromise", "pmf"))
+    np.testing.assert_array_equal(
+        cmp.difference(("compromise", "median"), "pmf"),
+        sim.values("median", "pmf") - sim.values("compromise", "pmf"),
+    )
     one_a = simulate(base, ["compromise"], draws=DRAWS, seed=SEED)
     one_b = simulate(base, ["median"], draws=DRAWS, seed=SEED)
     assert compare(one_a, one_b).pairs == (("compromise", "median"),)
 
 
-@pytest.mark.parametrize("change,words", [
-    (dict(seed=SEED + 1), "not run on the same draws"),
-    (dict(draws=DRAWS - 1), "not run on the same draws"),
-    (dict(spread=0.1), "not run on the same draws"),
-])
+@pytest.mark.parametrize(
+    "change,words",
+    [
+        (dict(seed=SEED + 1), "not run on the same draws"),
+        (dict(draws=DRAWS - 1), "not run on the same draws"),
+        (dict(spread=0.1), "not run on the same draws"),
+    ],
+)
 def test_unpaired_simulations_are_refused(base, change, words):
     a = simulate(base, ["compromise"], draws=DRAWS, seed=SEED)
     b = simulate(base, ["compromise"], **{"draws": DRAWS, "seed": SEED, **change})

@@ -36,11 +36,18 @@ def factor(dist: str, low=2.0, mode=3.0, high=7.0, key="a") -> Factor:
 
 
 def test_factors_of_the_ranged_scenario(ranged):
-    sc, arrays, factors = ranged
+    _, _, factors = ranged
     assert [f.name for f in factors] == [
-        "capability/us", "position/us/troops", "salience/us/pmf", "position/iraq/troops",
-        "capability/iraq/pmf", "capability/iran", "position/iran/troops",
-        "position/kh/troops", "salience/kh/troops"]
+        "capability/us",
+        "position/us/troops",
+        "salience/us/pmf",
+        "position/iraq/troops",
+        "capability/iraq/pmf",
+        "capability/iran",
+        "position/iran/troops",
+        "position/kh/troops",
+        "salience/kh/troops",
+    ]
     by = {f.name: f for f in factors}
     # the actor-level capability is one number set on both of its issues
     assert by["capability/us"].cells == ((0, 0), (0, 1))
@@ -61,29 +68,39 @@ def test_spread_gives_ranges_to_numbers_without_one(ranged):
     # ranged numbers keep their own range
     assert (factors["position/us/troops"].low, factors["position/us/troops"].high) == (70, 90)
     # position: +- 10% of the 0..10 scale, clipped to the scale
-    assert (factors["position/us/pmf"].low, factors["position/us/pmf"].high) == \
-        pytest.approx((8.0, 10.0))
-    assert (factors["position/iran/pmf"].low, factors["position/iran/pmf"].high) == \
-        pytest.approx((0.0, 2.0))
+    assert (factors["position/us/pmf"].low, factors["position/us/pmf"].high) == pytest.approx(
+        (8.0, 10.0)
+    )
+    assert (factors["position/iran/pmf"].low, factors["position/iran/pmf"].high) == pytest.approx(
+        (0.0, 2.0)
+    )
     # salience: +- 0.1 clipped to 0..1; capability: x (1 +- 0.1)
-    assert (factors["salience/us/troops"].low, factors["salience/us/troops"].high) == \
-        pytest.approx((0.8, 1.0))
-    assert (factors["capability/iraq"].low, factors["capability/iraq"].high) == \
-        pytest.approx((5.4, 6.6))
+    assert (factors["salience/us/troops"].low, factors["salience/us/troops"].high) == pytest.approx(
+        (0.8, 1.0)
+    )
+    assert (factors["capability/iraq"].low, factors["capability/iraq"].high) == pytest.approx(
+        (5.4, 6.6)
+    )
     assert factors["capability/iraq"].cells == ((1, 0),)  # its pmf capability is overridden
-    assert all(f.distribution == "pert" and f.mode == f.value
-               for n, f in factors.items() if n in ("position/us/pmf", "capability/kh"))
+    assert all(
+        f.distribution == "pert" and f.mode == f.value
+        for n, f in factors.items()
+        if n in ("position/us/pmf", "capability/kh")
+    )
     # every number: 4 actor capabilities + iraq's override, 7 positions, 7 saliences
     assert len(factors) == 5 + 7 + 7
 
 
-@pytest.mark.parametrize("parameter,value,expected", [
-    ("position", 95.0, (85.0, 100.0)),
-    ("position", 3.0, (0.0, 13.0)),
-    ("salience", 0.05, (0.0, 0.15)),
-    ("capability", 0.0, (0.0, 0.0)),
-    ("capability", 50.0, (45.0, 55.0)),
-])
+@pytest.mark.parametrize(
+    "parameter,value,expected",
+    [
+        ("position", 95.0, (85.0, 100.0)),
+        ("position", 3.0, (0.0, 13.0)),
+        ("salience", 0.05, (0.0, 0.15)),
+        ("capability", 0.0, (0.0, 0.0)),
+        ("capability", 50.0, (45.0, 55.0)),
+    ],
+)
 def test_default_range(parameter, value, expected):
     assert default_range(parameter, value, 0.1, (0.0, 100.0)) == pytest.approx(expected)
 
@@ -94,14 +111,17 @@ def test_bad_spread(bad):
         check_spread(bad)
 
 
-@pytest.mark.parametrize("dist,mean,var", [
-    # uniform: (l+h)/2, (h-l)^2/12
-    ("uniform", 4.5, 25 / 12),
-    # triangular: (l+m+h)/3, (l^2+m^2+h^2-lm-lh-mh)/18
-    ("triangular", 4.0, (4 + 9 + 49 - 6 - 14 - 21) / 18),
-    # PERT (lambda 4): (l+4m+h)/6, (mu-l)(h-mu)/7
-    ("pert", 21 / 6, (21 / 6 - 2) * (7 - 21 / 6) / 7),
-])
+@pytest.mark.parametrize(
+    "dist,mean,var",
+    [
+        # uniform: (l+h)/2, (h-l)^2/12
+        ("uniform", 4.5, 25 / 12),
+        # triangular: (l+m+h)/3, (l^2+m^2+h^2-lm-lh-mh)/18
+        ("triangular", 4.0, (4 + 9 + 49 - 6 - 14 - 21) / 18),
+        # PERT (lambda 4): (l+4m+h)/6, (mu-l)(h-mu)/7
+        ("pert", 21 / 6, (21 / 6 - 2) * (7 - 21 / 6) / 7),
+    ],
+)
 def test_distribution_moments(dist, mean, var):
     f = factor(dist)
     seq = normalize_seed(11)
@@ -112,15 +132,19 @@ def test_distribution_moments(dist, mean, var):
     assert x.var() == pytest.approx(var, rel=0.03)
 
 
-@pytest.mark.parametrize("dist,reference", [
-    ("uniform", stats.uniform(loc=2, scale=5)),
-    ("triangular", stats.triang(c=0.2, loc=2, scale=5)),
-    ("pert", stats.beta(1 + 4 * 0.2, 1 + 4 * 0.8, loc=2, scale=5)),
-])
+@pytest.mark.parametrize(
+    "dist,reference",
+    [
+        ("uniform", stats.uniform(loc=2, scale=5)),
+        ("triangular", stats.triang(c=0.2, loc=2, scale=5)),
+        ("pert", stats.beta(1 + 4 * 0.2, 1 + 4 * 0.8, loc=2, scale=5)),
+    ],
+)
 def test_inverse_cdf_matches_scipy(dist, reference):
     u = np.linspace(0, 1, 101)[:, None]
-    np.testing.assert_allclose(quantiles((factor(dist),), u)[:, 0], reference.ppf(u[:, 0]),
-                               rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(
+        quantiles((factor(dist),), u)[:, 0], reference.ppf(u[:, 0]), rtol=1e-10, atol=1e-12
+    )
 
 
 def test_draws_agree_with_the_inverse_cdf():
@@ -145,7 +169,7 @@ def test_a_factor_stream_depends_only_on_its_key_and_block():
 
 
 def test_layout_puts_each_value_in_its_cells(ranged):
-    sc, arrays, factors = ranged
+    _, arrays, factors = ranged
     layout = Layout(arrays, factors)
     values = np.tile(layout.base_values(), (2, 1))
     values[1, 0] = 11.5  # capability/us, on both issues

@@ -25,24 +25,40 @@ LOW_MODE_HIGH = {"a": (10, 20, 30), "b": (30, 40, 70), "c": (75, 84, 85)}
 @pytest.fixture(scope="module")
 def linear():
     a, b, c = LOW_MODE_HIGH.values()
-    return one_issue([
-        {"id": "a", "capability": 1, "salience": 1, "position": uniform(a[1], a[0], a[2])},
-        {"id": "b", "capability": 2, "salience": 0.5, "position": {
-            "value": b[1], "range": {"low": b[0], "high": b[2], "distribution": "triangular"}}},
-        {"id": "c", "capability": 3, "salience": 1, "position": {
-            "value": c[1], "range": {"low": c[0], "high": c[2], "distribution": "pert"}}},
-    ])
+    return one_issue(
+        [
+            {"id": "a", "capability": 1, "salience": 1, "position": uniform(a[1], a[0], a[2])},
+            {
+                "id": "b",
+                "capability": 2,
+                "salience": 0.5,
+                "position": {
+                    "value": b[1],
+                    "range": {"low": b[0], "high": b[2], "distribution": "triangular"},
+                },
+            },
+            {
+                "id": "c",
+                "capability": 3,
+                "salience": 1,
+                "position": {
+                    "value": c[1],
+                    "range": {"low": c[0], "high": c[2], "distribution": "pert"},
+                },
+            },
+        ]
+    )
 
 
 def analytic_shares() -> dict[str, float]:
     """S_i = a_i^2 Var(x_i) / sum_j a_j^2 Var(x_j), a_i = w_i / sum w (compromise is linear)."""
     (la, _, ha), (lb, mb, hb), (lc, mc, hc) = LOW_MODE_HIGH.values()
     var_a = (ha - la) ** 2 / 12
-    var_b = (lb ** 2 + mb ** 2 + hb ** 2 - lb * mb - lb * hb - mb * hb) / 18
+    var_b = (lb**2 + mb**2 + hb**2 - lb * mb - lb * hb - mb * hb) / 18
     mu_c = (lc + 4 * mc + hc) / 6
     var_c = (mu_c - lc) * (hc - mu_c) / 7
     a = np.array([1, 1, 3]) / 5
-    v = a ** 2 * np.array([var_a, var_b, var_c])
+    v = a**2 * np.array([var_a, var_b, var_c])
     return dict(zip("abc", v / v.sum(), strict=True))
 
 
@@ -54,14 +70,16 @@ def test_sobol_indices_of_the_compromise_model_are_the_analytical_shares(linear)
         assert e.s1 == pytest.approx(share, abs=0.02), e.factor.name
         assert e.st == pytest.approx(share, abs=0.02), e.factor.name  # additive: ST = S1
         assert 0 < e.s1_conf < 0.1 and 0 < e.st_conf < 0.1
-    assert [e.factor.actor for e in result.effects] == \
-        sorted(expected, key=expected.get, reverse=True)
+    assert [e.factor.actor for e in result.effects] == sorted(
+        expected, key=expected.get, reverse=True
+    )
     assert [a.actor for a in result.actors] == [e.factor.actor for e in result.effects]
 
 
 def test_tornado_of_the_compromise_model_is_exact(linear):
-    result = sensitivity(linear, ["compromise"], methods=["tornado"], seed=1) \
-        .result("compromise", "x")
+    result = sensitivity(linear, ["compromise"], methods=["tornado"], seed=1).result(
+        "compromise", "x"
+    )
     a = dict(zip("abc", np.array([1, 1, 3]) / 5, strict=True))
     base = sum(a[k] * LOW_MODE_HIGH[k][1] for k in "abc")
     assert result.point == pytest.approx(base, rel=1e-12)
@@ -79,20 +97,25 @@ def test_design_has_salib_layout():
     """Our vectorised design equals SALib's own sampler on the same Sobol' sequence."""
     from SALib.sample import sobol as salib_sobol
 
-    factors = tuple(Factor("position", f"a{k}", "x", 0.5, 0.0, 0.5, 1.0, "uniform", ((k, 0),))
-                    for k in range(3))
+    factors = tuple(
+        Factor("position", f"a{k}", "x", 0.5, 0.0, 0.5, 1.0, "uniform", ((k, 0),)) for k in range(3)
+    )
     ours = sobol_design(factors, 16, np.random.default_rng(123))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        theirs = salib_sobol.sample({"num_vars": 3, "names": ["a", "b", "c"],
-                                     "bounds": [[0, 1]] * 3}, 16, calc_second_order=False,
-                                    seed=np.random.default_rng(123))
+        theirs = salib_sobol.sample(
+            {"num_vars": 3, "names": ["a", "b", "c"], "bounds": [[0, 1]] * 3},
+            16,
+            calc_second_order=False,
+            seed=np.random.default_rng(123),
+        )
     np.testing.assert_array_equal(ours, theirs)
 
 
 def test_design_rows_built_block_by_block_are_the_whole_design():
-    factors = tuple(Factor("position", f"a{k}", "x", 0.5, 0.0, 0.3, 1.0, "pert", ((k, 0),))
-                    for k in range(5))
+    factors = tuple(
+        Factor("position", f"a{k}", "x", 0.5, 0.0, 0.3, 1.0, "pert", ((k, 0),)) for k in range(5)
+    )
     design = SaltelliRows.make(factors, 32, np.random.default_rng(5))
     whole = design.rows(0, design.size)
     assert whole.shape == (32 * 7, 5)
@@ -121,10 +144,11 @@ def test_numbers_of_another_issue_have_no_effect(ranged):
     assert pmf.effects[0].st > 0.3
     us = next(a for a in pmf.actors if a.actor == "us")
     assert us.first_order_sum == pytest.approx(
-        effects["capability/us"].s1 + effects["salience/us/pmf"].s1 +
-        effects["position/us/troops"].s1)
-    assert us.largest_swing == max(effects["capability/us"].swing,
-                                   effects["salience/us/pmf"].swing)
+        effects["capability/us"].s1
+        + effects["salience/us/pmf"].s1
+        + effects["position/us/troops"].s1
+    )
+    assert us.largest_swing == max(effects["capability/us"].swing, effects["salience/us/pmf"].swing)
 
 
 def test_same_result_on_every_executor(ranged):
@@ -147,10 +171,12 @@ def test_nothing_uncertain_gives_nothing_to_rank():
 
 def test_a_constant_outcome_has_zero_indices():
     """The median does not move when one small actor's position moves inside a block."""
-    sc = one_issue([
-        {"id": "a", "capability": 1, "salience": 1, "position": uniform(10, 5, 15)},
-        {"id": "b", "capability": 5, "salience": 1, "position": 50},
-    ])
+    sc = one_issue(
+        [
+            {"id": "a", "capability": 1, "salience": 1, "position": uniform(10, 5, 15)},
+            {"id": "b", "capability": 5, "salience": 1, "position": 50},
+        ]
+    )
     (e,) = sensitivity(sc, ["median"], samples=16, seed=1).result("median", "x").effects
     assert (e.s1, e.st, e.swing) == (0.0, 0.0, 0.0)
 
@@ -166,14 +192,17 @@ def test_a_model_that_fails_on_some_runs_gets_no_indices(ranged):
     assert pmf.effects[0].st > 0.3
 
 
-@pytest.mark.parametrize("options,words", [
-    (dict(samples=1000), "power of two"),
-    (dict(samples=4), "power of two"),
-    (dict(methods=["morris"]), "unknown sensitivity method morris"),
-    (dict(methods=[]), "unknown sensitivity method"),
-    (dict(resamples=1), "resamples"),
-    (dict(conf_level=1.5), "confidence level"),
-])
+@pytest.mark.parametrize(
+    "options,words",
+    [
+        (dict(samples=1000), "power of two"),
+        (dict(samples=4), "power of two"),
+        (dict(methods=["morris"]), "unknown sensitivity method morris"),
+        (dict(methods=[]), "unknown sensitivity method"),
+        (dict(resamples=1), "resamples"),
+        (dict(conf_level=1.5), "confidence level"),
+    ],
+)
 def test_bad_options(ranged, options, words):
     with pytest.raises(AnalysisError, match=words):
         sensitivity(ranged, ["compromise"], **options)

@@ -23,14 +23,24 @@ DRAWS = 2500  # three blocks, the last one partial
 
 def one_issue(actors: list[dict], scale=(0, 100)) -> kingmaker.Scenario:
     """A one-issue scenario from (id, capability, position, salience) entries."""
-    return kingmaker.build_scenario({
-        "kingmaker": 1,
-        "scenario": {"id": "toy", "title": "Toy"},
-        "issues": [{"id": "x", "question": "Where?", "scale": {"min": scale[0], "max": scale[1]}}],
-        "actors": [{"id": a["id"], "name": a["id"].upper(), "capability": a["capability"],
-                    "issues": {"x": {"position": a["position"], "salience": a["salience"]}}}
-                   for a in actors],
-    })
+    return kingmaker.build_scenario(
+        {
+            "kingmaker": 1,
+            "scenario": {"id": "toy", "title": "Toy"},
+            "issues": [
+                {"id": "x", "question": "Where?", "scale": {"min": scale[0], "max": scale[1]}}
+            ],
+            "actors": [
+                {
+                    "id": a["id"],
+                    "name": a["id"].upper(),
+                    "capability": a["capability"],
+                    "issues": {"x": {"position": a["position"], "salience": a["salience"]}},
+                }
+                for a in actors
+            ],
+        }
+    )
 
 
 def uniform(value, low, high):
@@ -52,8 +62,7 @@ def reference(ranged):
 
 def test_one_uniform_position_gives_its_own_distribution():
     """The compromise of a single actor is its position: uniform on 0..100."""
-    sc = one_issue([{"id": "a", "capability": 1, "position": uniform(50, 0, 100),
-                     "salience": 1}])
+    sc = one_issue([{"id": "a", "capability": 1, "position": uniform(50, 0, 100), "salience": 1}])
     sim = simulate(sc, ["compromise"], draws=40_000, seed=1, thresholds=["x:25", "x:90"])
     s = sim.summary("compromise", "x")
     d = s.distribution
@@ -71,17 +80,19 @@ def test_one_uniform_position_gives_its_own_distribution():
 
 def test_compromise_mean_and_variance_follow_from_the_weights():
     """Only positions uncertain: the forecast is sum a_i x_i with a_i = w_i / sum w."""
-    sc = one_issue([
-        {"id": "a", "capability": 1, "position": uniform(20, 10, 30), "salience": 1},
-        {"id": "b", "capability": 2, "position": uniform(50, 30, 70), "salience": 0.5},
-        {"id": "c", "capability": 3, "position": uniform(80, 75, 85), "salience": 1},
-    ])
+    sc = one_issue(
+        [
+            {"id": "a", "capability": 1, "position": uniform(20, 10, 30), "salience": 1},
+            {"id": "b", "capability": 2, "position": uniform(50, 30, 70), "salience": 0.5},
+            {"id": "c", "capability": 3, "position": uniform(80, 75, 85), "salience": 1},
+        ]
+    )
     a = np.array([1, 1, 3]) / 5
-    var = a ** 2 @ (np.array([20, 40, 10]) ** 2 / 12)
+    var = a**2 @ (np.array([20, 40, 10]) ** 2 / 12)
     sim = simulate(sc, ["compromise"], draws=30_000, seed=9)
     d = sim.summary("compromise", "x").distribution
     assert d.mean == pytest.approx(a @ [20, 50, 80], abs=4 * np.sqrt(var / 30_000))
-    assert d.std ** 2 == pytest.approx(var, rel=0.03)
+    assert d.std**2 == pytest.approx(var, rel=0.03)
     # and each draw is exactly the weighted mean of that draw's inputs
     x = np.column_stack([sim.inputs(f"position/{k}/x") for k in "abc"])
     np.testing.assert_allclose(sim.values("compromise", "x"), x @ a, rtol=1e-12)
@@ -113,13 +124,19 @@ def test_without_ranges_every_draw_is_the_point_forecast():
 
 
 def test_draws_without_an_answer_are_left_out_and_counted(ranged):
-    sim = simulate(ranged, [GAPPY, "compromise"], draws=2000, seed=3,
-                   thresholds=["troops:40"], settings={"gappy": {"above": 42}})
+    sim = simulate(
+        ranged,
+        [GAPPY, "compromise"],
+        draws=2000,
+        seed=3,
+        thresholds=["troops:40"],
+        settings={"gappy": {"above": 42}},
+    )
     good = sim.values("compromise", "troops") <= 42
     s = sim.summary("gappy", "troops")
     assert 0 < s.distribution.draws == good.sum() < 2000
     assert s.distribution.median == np.median(sim.values("compromise", "troops")[good])
-    (_, above, below), = s.thresholds  # shares of all draws: the failures count in neither
+    ((_, above, below),) = s.thresholds  # shares of all draws: the failures count in neither
     assert above + below == pytest.approx(good.mean())
     doc = json.loads(sim.to_json())  # still valid JSON, no NaN
     assert doc["issues"][0]["models"]["gappy"]["draws"] == good.sum()
@@ -150,13 +167,25 @@ def test_point_forecast_is_what_forecast_gives(ranged, reference):
 def test_json_summary_contents(reference):
     doc = json.loads(reference.to_json())
     assert doc["draws"] == DRAWS and doc["seed"] == 2024 and doc["block_size"] == 1000
-    assert [u["parameter"] + "/" + u["actor"] for u in doc["uncertain"]][:2] == \
-        ["capability/us", "position/us"]
+    assert [u["parameter"] + "/" + u["actor"] for u in doc["uncertain"]][:2] == [
+        "capability/us",
+        "position/us",
+    ]
     troops = doc["issues"][0]
     assert troops["id"] == "troops" and troops["scale"] == [0.0, 100.0]
     m = troops["models"]["compromise"]
-    assert set(m) >= {"point", "mean", "median", "std", "interval80", "interval95",
-                      "thresholds", "converged", "rounds_mean", "draws"}
+    assert set(m) >= {
+        "point",
+        "mean",
+        "median",
+        "std",
+        "interval80",
+        "interval95",
+        "thresholds",
+        "converged",
+        "rounds_mean",
+        "draws",
+    }
     assert [t["value"] for t in m["thresholds"]] == [50, 30]
     values = reference.values("compromise", "troops")
     assert m["thresholds"][0]["above"] == np.mean(values > 50)
@@ -178,16 +207,30 @@ def assert_same_run(a, b):
 
 @pytest.mark.parametrize("chunk_blocks", [1, 2, 3])
 def test_same_bytes_whatever_the_chunking(ranged, reference, chunk_blocks):
-    again = simulate(ranged, MODELS, draws=DRAWS, seed=2024, thresholds=THRESHOLDS,
-                     executor=InProcess(), chunk_blocks=chunk_blocks)
+    again = simulate(
+        ranged,
+        MODELS,
+        draws=DRAWS,
+        seed=2024,
+        thresholds=THRESHOLDS,
+        executor=InProcess(),
+        chunk_blocks=chunk_blocks,
+    )
     assert_same_run(reference, again)
 
 
 @pytest.mark.parametrize("workers", [1, 2])
 def test_same_bytes_on_a_process_pool(ranged, reference, workers):
     with ProcessPool(workers) as pool:
-        again = simulate(ranged, MODELS, draws=DRAWS, seed=2024, thresholds=THRESHOLDS,
-                         executor=pool, chunk_blocks=1)
+        again = simulate(
+            ranged,
+            MODELS,
+            draws=DRAWS,
+            seed=2024,
+            thresholds=THRESHOLDS,
+            executor=pool,
+            chunk_blocks=1,
+        )
     assert_same_run(reference, again)
 
 
@@ -196,13 +239,21 @@ def test_same_bytes_on_dask(ranged, reference):
     """On a LocalCluster started for the run, and through a client of an existing cluster."""
     with DaskExecutor(workers=2) as local:
         assert local.address.startswith("tcp://127.0.0.1:") and local.workers == 2
-        again = simulate(ranged, MODELS, draws=DRAWS, seed=2024, thresholds=THRESHOLDS,
-                         executor=local)
+        again = simulate(
+            ranged, MODELS, draws=DRAWS, seed=2024, thresholds=THRESHOLDS, executor=local
+        )
         assert_same_run(reference, again)
         with DaskExecutor(scheduler=local.address) as remote:
             assert remote.workers == 2
-            again = simulate(ranged, MODELS, draws=DRAWS, seed=2024, thresholds=THRESHOLDS,
-                             executor=remote, chunk_blocks=1)
+            again = simulate(
+                ranged,
+                MODELS,
+                draws=DRAWS,
+                seed=2024,
+                thresholds=THRESHOLDS,
+                executor=remote,
+                chunk_blocks=1,
+            )
     assert_same_run(reference, again)
 
 
@@ -210,8 +261,9 @@ def test_fewer_draws_are_a_prefix_of_more(ranged, reference):
     fewer = simulate(ranged, MODELS, draws=1000, seed=2024)
     np.testing.assert_array_equal(fewer.result.inputs, reference.result.inputs[:1000])
     for key in reference.model_keys:
-        np.testing.assert_array_equal(fewer.result.forecast[key],
-                                      reference.result.forecast[key][:1000])
+        np.testing.assert_array_equal(
+            fewer.result.forecast[key], reference.result.forecast[key][:1000]
+        )
 
 
 def test_another_seed_gives_other_draws(ranged, reference):
@@ -229,31 +281,45 @@ def test_a_fresh_seed_is_recorded_and_reproduces_the_run(ranged):
 
 def test_progress_reaches_the_total(ranged):
     seen = []
-    simulate(ranged, ["compromise"], draws=DRAWS, seed=1,
-             progress=lambda done, total: seen.append((done, total)))
+    simulate(
+        ranged,
+        ["compromise"],
+        draws=DRAWS,
+        seed=1,
+        progress=lambda done, total: seen.append((done, total)),
+    )
     assert seen == [(1000, DRAWS), (2000, DRAWS), (DRAWS, DRAWS)]
 
 
 # --------------------------------------------------------------------------- user input
 
 
-@pytest.mark.parametrize("items,expected", [
-    (["troops:50", "pmf:2.5"], (Threshold("troops", 50), Threshold("pmf", 2.5))),
-    (["troops:0", "troops:100", "troops:0"], (Threshold("troops", 0), Threshold("troops", 100))),
-    ([Threshold("pmf", 7)], (Threshold("pmf", 7),)),
-])
+@pytest.mark.parametrize(
+    "items,expected",
+    [
+        (["troops:50", "pmf:2.5"], (Threshold("troops", 50), Threshold("pmf", 2.5))),
+        (
+            ["troops:0", "troops:100", "troops:0"],
+            (Threshold("troops", 0), Threshold("troops", 100)),
+        ),
+        ([Threshold("pmf", 7)], (Threshold("pmf", 7),)),
+    ],
+)
 def test_thresholds(ranged, items, expected):
     assert parse_thresholds(ranged, items) == expected
 
 
-@pytest.mark.parametrize("item,words", [
-    ("troop:50", ["no issue 'troop'", "did you mean 'troops'"]),
-    ("troops:lots", ["'lots' is not a number"]),
-    ("troops:nan", ["is not a number"]),
-    ("pmf:11", ["outside the scale of 'pmf' (0..10)"]),
-    ("50", ["ISSUE:VALUE"]),
-    (":5", ["ISSUE:VALUE"]),
-])
+@pytest.mark.parametrize(
+    "item,words",
+    [
+        ("troop:50", ["no issue 'troop'", "did you mean 'troops'"]),
+        ("troops:lots", ["'lots' is not a number"]),
+        ("troops:nan", ["is not a number"]),
+        ("pmf:11", ["outside the scale of 'pmf' (0..10)"]),
+        ("50", ["ISSUE:VALUE"]),
+        (":5", ["ISSUE:VALUE"]),
+    ],
+)
 def test_bad_thresholds(ranged, item, words):
     with pytest.raises(AnalysisError) as exc:
         parse_thresholds(ranged, [item])
@@ -283,8 +349,9 @@ def test_draws_saved_to_parquet(ranged, reference, tmp_path):
     frame = table.to_pandas()
     assert len(frame) == DRAWS
     assert list(frame.columns[:3]) == ["draw", "capability/us", "position/us/troops"]
-    np.testing.assert_array_equal(frame["position/iran/troops"],
-                                  reference.inputs("position/iran/troops"))
+    np.testing.assert_array_equal(
+        frame["position/iran/troops"], reference.inputs("position/iran/troops")
+    )
     np.testing.assert_array_equal(frame["forecast/jitter/pmf"], reference.values("jitter", "pmf"))
     assert frame["converged/jitter/troops"].dtype == bool
     meta = json.loads(table.schema.metadata[b"kingmaker"])
@@ -295,10 +362,13 @@ def test_draws_saved_to_parquet(ranged, reference, tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["draws.parquet"]  # no temporary left
 
 
-@pytest.mark.parametrize("name,words", [
-    ("draws.csv", "ending in .parquet"),
-    ("missing/draws.parquet", "does not exist"),
-])
+@pytest.mark.parametrize(
+    "name,words",
+    [
+        ("draws.csv", "ending in .parquet"),
+        ("missing/draws.parquet", "does not exist"),
+    ],
+)
 def test_bad_draws_file(reference, tmp_path, name, words):
     with pytest.raises(AnalysisError, match=words):
         reference.save_draws(tmp_path / name)

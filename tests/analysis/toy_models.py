@@ -24,10 +24,11 @@ class JitterParams(ModelParams):
     rounds: int = 6
 
 
-def jitter_kernel(capability, position, salience, lo, hi, params: JitterParams,
-                  rng: np.random.Generator) -> IssueOutput:
+def jitter_kernel(
+    capability, position, salience, lo, hi, params: JitterParams, rng: np.random.Generator
+) -> IssueOutput:
     """Weighted mean plus noise; a random number of rounds; converges with p_converge."""
-    rows, n = position.shape
+    rows = position.shape[0]
     w = effective_weights(capability, salience)
     mean = (w * position).sum(axis=1) / w.sum(axis=1)
     forecast = np.clip(mean + params.noise * rng.standard_normal(rows), lo, hi)
@@ -35,13 +36,24 @@ def jitter_kernel(capability, position, salience, lo, hi, params: JitterParams,
     converged = rng.random(rows) < params.p_converge
     T = params.rounds
     traj = np.repeat(position[:, None, :], T + 1, axis=1)
-    return IssueOutput(forecast=forecast, trajectory=traj, rounds=rounds, converged=converged,
-                       stop_reason=np.where(converged, "converged", "rounds").astype(object))
+    return IssueOutput(
+        forecast=forecast,
+        trajectory=traj,
+        rounds=rounds,
+        converged=converged,
+        stop_reason=np.where(converged, "converged", "rounds").astype(object),
+    )
 
 
 JITTER = ModelSpec(
-    name="jitter", title="Jitter (test)", summary="weighted mean plus noise", scope="issue",
-    params=JitterParams, kernel=jitter_kernel, dynamic=True, stochastic=True,
+    name="jitter",
+    title="Jitter (test)",
+    summary="weighted mean plus noise",
+    scope="issue",
+    params=JitterParams,
+    kernel=jitter_kernel,
+    dynamic=True,
+    stochastic=True,
 )
 
 
@@ -57,13 +69,22 @@ def shock_kernel(batch, params: ShockParams, rng: np.random.Generator) -> Scenar
     shock = params.noise * rng.standard_normal((batch.size, 1))
     forecast = np.clip(mean + shock, batch.scale_min, batch.scale_max)
     B = batch.size
-    return ScenarioOutput(forecast=forecast, trajectory=batch.position[:, None].copy(),
-                          rounds=np.zeros(B, dtype=np.int64), converged=np.ones(B, dtype=bool))
+    return ScenarioOutput(
+        forecast=forecast,
+        trajectory=batch.position[:, None].copy(),
+        rounds=np.zeros(B, dtype=np.int64),
+        converged=np.ones(B, dtype=bool),
+    )
 
 
 SHOCK = ModelSpec(
-    name="shock", title="Shock (test)", summary="common shock on every issue",
-    scope="scenario", params=ShockParams, kernel=shock_kernel, stochastic=True,
+    name="shock",
+    title="Shock (test)",
+    summary="common shock on every issue",
+    scope="scenario",
+    params=ShockParams,
+    kernel=shock_kernel,
+    stochastic=True,
 )
 
 
@@ -80,6 +101,10 @@ def gappy_kernel(capability, position, salience, lo, hi, params: GappyParams) ->
 
 
 GAPPY = ModelSpec(
-    name="gappy", title="Gappy (test)", summary="fails above a value", scope="issue",
-    params=GappyParams, kernel=gappy_kernel,
+    name="gappy",
+    title="Gappy (test)",
+    summary="fails above a value",
+    scope="issue",
+    params=GappyParams,
+    kernel=gappy_kernel,
 )

@@ -48,8 +48,13 @@ def test_new_page(fake_section, tmp_path, capsys):
     assert "- [Fake: things per second](#fake-things-per-second)" in text
     assert "## Fake: things per second\n\n| a | b |" in text and "| True | 1 |" in text
     assert "benchmarks.missing: not on this branch, skipped" in capsys.readouterr().err
-    assert run.read_blocks(page) == [run.Block(
-        "Fake: things per second", "| a | b |\n| --- | ---: |\n| True | 1 |\n", "benchmarks.fake")]
+    assert run.read_blocks(page) == [
+        run.Block(
+            "Fake: things per second",
+            "| a | b |\n| --- | ---: |\n| True | 1 |\n",
+            "benchmarks.fake",
+        )
+    ]
 
 
 def test_hand_written_sections_are_kept(fake_section, tmp_path):
@@ -58,8 +63,10 @@ def test_hand_written_sections_are_kept(fake_section, tmp_path):
     run.main(["--output", str(page)])
     blocks = run.read_blocks(page)
     assert [(b.title, b.module) for b in blocks] == [
-        ("Spatial model (smp)", None), ("Backtests", None),
-        ("Fake: things per second", "benchmarks.fake")]
+        ("Spatial model (smp)", None),
+        ("Backtests", None),
+        ("Fake: things per second", "benchmarks.fake"),
+    ]
     assert "## not a heading: a comment inside a code block" in blocks[0].body
     assert blocks[1].body == "Written by hand too.\n"
     text = page.read_text()
@@ -74,10 +81,16 @@ def test_hand_written_sections_are_kept(fake_section, tmp_path):
 def test_only_keeps_the_other_sections(fake_section, tmp_path, monkeypatch):
     page = tmp_path / "benchmarks.md"
     monkeypatch.setattr(run, "SECTIONS", ("benchmarks.other", "benchmarks.fake"))
-    page.write_text(run.render([run.Block("Other", "kept as it was\n", "benchmarks.other"),
-                                run.Block("Gone", "no longer listed\n", "benchmarks.gone"),
-                                run.Block("Fake: things per second", "old\n", "benchmarks.fake")],
-                               quick=False))
+    page.write_text(
+        run.render(
+            [
+                run.Block("Other", "kept as it was\n", "benchmarks.other"),
+                run.Block("Gone", "no longer listed\n", "benchmarks.gone"),
+                run.Block("Fake: things per second", "old\n", "benchmarks.fake"),
+            ],
+            quick=False,
+        )
+    )
     run.main(["--output", str(page), "--only", "fake"])
     blocks = run.read_blocks(page)
     assert [b.module for b in blocks] == ["benchmarks.other", "benchmarks.fake"]

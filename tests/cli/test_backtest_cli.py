@@ -13,8 +13,19 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 def test_deu3_json(capsys):
-    code, out, _ = run(capsys, "backtest", "deu3", "-m", "compromise", "-m", "median",
-                       "--format", "json", "--resamples", "200")
+    code, out, _ = run(
+        capsys,
+        "backtest",
+        "deu3",
+        "-m",
+        "compromise",
+        "-m",
+        "median",
+        "--format",
+        "json",
+        "--resamples",
+        "200",
+    )
     assert code == 0
     doc = json.loads(out)
     assert doc["target"] == "deu3" and doc["n_cases"] == 353
@@ -31,8 +42,17 @@ def test_deu3_json(capsys):
 
 
 def test_deu3_table_with_council_weights(capsys):
-    code, out, _ = run(capsys, "backtest", "deu3", "-m", "compromise", "--capability",
-                       "council", "--resamples", "100")
+    code, out, _ = run(
+        capsys,
+        "backtest",
+        "deu3",
+        "-m",
+        "compromise",
+        "--capability",
+        "council",
+        "--resamples",
+        "100",
+    )
     assert code == 0
     assert "capability 'council'" in out and "23.59" in out and "unanimity" in out
 
@@ -52,12 +72,31 @@ def test_scenario_backtest_table_and_json(capsys):
 
 def test_write_docs_for_deu3(capsys, tmp_path):
     page = tmp_path / "docs" / "backtest.md"
-    code, _, err = run(capsys, "backtest", "deu3", "-m", "compromise", "-m", "median",
-                       "--write-docs", str(page), "--draws", "4", "--resamples", "100")
+    code, _, err = run(
+        capsys,
+        "backtest",
+        "deu3",
+        "-m",
+        "compromise",
+        "-m",
+        "median",
+        "--write-docs",
+        str(page),
+        "--draws",
+        "4",
+        "--resamples",
+        "100",
+    )
     assert code == 0 and f"wrote {page}" in err
     text = page.read_text(encoding="utf-8")
-    for heading in ("# Backtest: DEU III", "### Reference figures", "## Capability options",
-                    "## Calibration", "## Out of sample", "## Data notes"):
+    for heading in (
+        "# Backtest: DEU III",
+        "### Reference figures",
+        "## Capability options",
+        "## Calibration",
+        "## Out of sample",
+        "## Data notes",
+    ):
         assert heading in text
     assert "| salience-weighted mean, equal capabilities | 23.68 (n=353) | 23.68" in text
     assert "capability-option" in text and "split.csv" in text
@@ -75,8 +114,10 @@ def test_write_docs_for_a_scenario(capsys, tmp_path):
     [
         (["backtest", "deu3", "-m", "nope"], "unknown model 'nope'"),
         (["backtest", "bdm1994-emissions", "--capability", "gdp"], "apply to the DEU III"),
-        (["backtest", str(REPO / "tests/data/anchors/bdm1994/ExampleActors.csv")],
-         "no observed outcome"),
+        (
+            ["backtest", str(REPO / "tests/data/anchors/bdm1994/ExampleActors.csv")],
+            "no observed outcome",
+        ),
         (["backtest", "no-such-thing"], "no file or embedded scenario"),
         (["backtest", "deu3", "--set", "compromise.weight=2"], "unknown setting"),
     ],
@@ -94,14 +135,28 @@ def test_checked_in_leaderboard_inputs_are_current():
     from kingmaker.analysis.backtest.markdown import inputs_fingerprint, recorded_fingerprint
 
     page = (REPO / "docs/backtest.md").read_text(encoding="utf-8")
-    assert recorded_fingerprint(page) == inputs_fingerprint(), \
+    assert recorded_fingerprint(page) == inputs_fingerprint(), (
         "docs/backtest.md is stale: run `kingmaker backtest deu3 --write-docs docs/backtest.md`"
+    )
 
 
 def test_checked_in_leaderboard_rows_are_reproduced(capsys):
     """The cheap rows of the checked-in leaderboard, recomputed now, are what the page says."""
-    code, out, _ = run(capsys, "backtest", "deu3", "-m", "compromise", "-m", "median",
-                       "-m", "condorcet", "--format", "json", "--resamples", "10")
+    code, out, _ = run(
+        capsys,
+        "backtest",
+        "deu3",
+        "-m",
+        "compromise",
+        "-m",
+        "median",
+        "-m",
+        "condorcet",
+        "--format",
+        "json",
+        "--resamples",
+        "10",
+    )
     assert code == 0
     page = (REPO / "docs/backtest.md").read_text(encoding="utf-8")
     board = page.split("## Leaderboard (equal capabilities, all issues)")[1].split("\n## ")[0]
@@ -110,15 +165,29 @@ def test_checked_in_leaderboard_rows_are_reproduced(capsys):
         assert cells in board, f"{row['key']}: {cells} not in the checked-in leaderboard"
 
 
-@pytest.mark.parametrize("options", [
-    ["--workers", "2"],
-    pytest.param(["--workers", "2", "--dask"], marks=pytest.mark.slow),
-], ids=lambda o: " ".join(o))
+@pytest.mark.parametrize(
+    "options",
+    [
+        ["--workers", "2"],
+        pytest.param(["--workers", "2", "--dask"], marks=pytest.mark.slow),
+    ],
+    ids=lambda o: " ".join(o),
+)
 def test_json_does_not_depend_on_the_executor(capsys, options):
     """DEU III's scenarios run in several chunks: on worker processes (or Dask) the leaderboard
     and every case's forecast are the same bytes as in-process."""
-    argv = ["backtest", "deu3", "-m", "compromise", "-m", "condorcet", "--format", "json",
-            "--resamples", "50"]
+    argv = [
+        "backtest",
+        "deu3",
+        "-m",
+        "compromise",
+        "-m",
+        "condorcet",
+        "--format",
+        "json",
+        "--resamples",
+        "50",
+    ]
     code, reference, _ = run(capsys, *argv)
     assert code == 0
     code, out, err = run(capsys, *argv, *options)

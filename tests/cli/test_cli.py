@@ -22,8 +22,15 @@ def run(capsys, *argv: str) -> tuple[int, str, str]:
 
 
 def test_issue_acceptance_compromise_json(capsys):
-    code, out, _ = run(capsys, "forecast", str(ANCHORS / "bdm1994/ExampleActors.csv"),
-                       "--model", "compromise", "--format", "json")
+    code, out, _ = run(
+        capsys,
+        "forecast",
+        str(ANCHORS / "bdm1994/ExampleActors.csv"),
+        "--model",
+        "compromise",
+        "--format",
+        "json",
+    )
     assert code == 0
     doc = json.loads(out)
     assert doc["issues"][0]["models"]["compromise"]["forecast"] == pytest.approx(7.389956, abs=1e-6)
@@ -33,8 +40,17 @@ def test_bdm_forecast_table(capsys):
     code, out, _ = run(capsys, "forecast", "bdm1994-emissions")
     assert code == 0
     assert "bdm1994-emissions" in out
-    for text in ("compromise", "median", "condorcet", "eum", "scholz2011", "7.390", "7.000",
-                 "8.830", "Observed"):
+    for text in (
+        "compromise",
+        "median",
+        "condorcet",
+        "eum",
+        "scholz2011",
+        "7.390",
+        "7.000",
+        "8.830",
+        "Observed",
+    ):
         assert text in out
     # the words under the table: 7.0 is nearest the 7-year anchor, 8.83 the 10-year one
     meaning = out.split("What the forecasts mean")[1]
@@ -92,18 +108,22 @@ def test_validate_good_file(capsys):
     assert "valid" in out and "15 actors, 13 issues" in out
 
 
-@pytest.mark.parametrize("argv,words", [
-    (["forecast", "no-such-scenario"], ["no file or embedded scenario"]),
-    (["forecast", "-m", "eum2"], ["unknown model 'eum2'"]),
-    (["forecast", "-m", "median", "--rounds", "3"], ["--rounds applies"]),
-    (["forecast", "--set", "median"], ["MODEL.SETTING=VALUE"]),
-    (["forecast", "--set", "median.speed=3"], ["unknown setting"]),
-    (["forecast", "-f", "xml", "bdm1994-emissions"], ["unknown format 'xml'"]),
-    (["validate", str(ANCHORS / "ktab/smpExample.xml")], ["smpExample.xml:32", "empty"]),
-    (["validate", str(ANCHORS / "README.md")], ["cannot tell the format"]),
-    (["convert", "bdm1994-emissions", "/nonexistent/dir/x.yaml"], ["folder does not exist"]),
-    (["convert", "bdm1994-emissions", "out.txt.csv"], ["yaml or json"]),
-], ids=lambda v: " ".join(v) if isinstance(v, list) else None)
+@pytest.mark.parametrize(
+    "argv,words",
+    [
+        (["forecast", "no-such-scenario"], ["no file or embedded scenario"]),
+        (["forecast", "-m", "eum2"], ["unknown model 'eum2'"]),
+        (["forecast", "-m", "median", "--rounds", "3"], ["--rounds applies"]),
+        (["forecast", "--set", "median"], ["MODEL.SETTING=VALUE"]),
+        (["forecast", "--set", "median.speed=3"], ["unknown setting"]),
+        (["forecast", "-f", "xml", "bdm1994-emissions"], ["unknown format 'xml'"]),
+        (["validate", str(ANCHORS / "ktab/smpExample.xml")], ["smpExample.xml:32", "empty"]),
+        (["validate", str(ANCHORS / "README.md")], ["cannot tell the format"]),
+        (["convert", "bdm1994-emissions", "/nonexistent/dir/x.yaml"], ["folder does not exist"]),
+        (["convert", "bdm1994-emissions", "out.txt.csv"], ["yaml or json"]),
+    ],
+    ids=lambda v: " ".join(v) if isinstance(v, list) else None,
+)
 def test_user_errors_exit_2_without_traceback(capsys, monkeypatch, tmp_path, argv, words):
     monkeypatch.chdir(tmp_path)  # nothing may be written, but never into the checkout
     code, _, err = run(capsys, *argv)
@@ -142,11 +162,20 @@ def test_scenarios_and_models_lists(capsys):
 
 def test_console_script_entry_point():
     """The installed `kingmaker` command (not just the function) behaves the same."""
-    proc = subprocess.run([sys.executable, "-m", "kingmaker.cli", "validate",
-                           str(ANCHORS / "decide/copenhagen_with_errors.csv")],
-                          capture_output=True, text=True)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "kingmaker.cli",
+            "validate",
+            str(ANCHORS / "decide/copenhagen_with_errors.csv"),
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert proc.returncode == 2
     assert ":86" in proc.stderr and "Traceback" not in proc.stderr
-    proc = subprocess.run([sys.executable, "-m", "kingmaker.cli", "--version"],
-                          capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "kingmaker.cli", "--version"], capture_output=True, text=True
+    )
     assert proc.returncode == 0 and proc.stdout.startswith("kingmaker ")

@@ -20,8 +20,19 @@ def test_table(capsys):
 
 
 def test_json_lists_exchanges_per_round(capsys):
-    code, out, _ = run(capsys, "forecast", COP21, "--model", "exchange", "--model",
-                       "compromise", "--rounds", "2", "--format", "json")
+    code, out, _ = run(
+        capsys,
+        "forecast",
+        COP21,
+        "--model",
+        "exchange",
+        "--model",
+        "compromise",
+        "--rounds",
+        "2",
+        "--format",
+        "json",
+    )
     assert code == 0
     doc = json.loads(out)
     # the contract keys are unchanged
@@ -33,21 +44,39 @@ def test_json_lists_exchanges_per_round(capsys):
     first = rounds[1]["exchanges"][0]
     assert first["order"] == 1
     usa, china = first["legs"]
-    assert (usa["actor"], usa["issue"], usa["from"], usa["to"], usa["partner"]) == \
-        ("usa", "eaa", 100.0, 0.0, "china")
+    assert (usa["actor"], usa["issue"], usa["from"], usa["to"], usa["partner"]) == (
+        "usa",
+        "eaa",
+        100.0,
+        0.0,
+        "china",
+    )
     assert (china["actor"], china["issue"]) == ("china", "finance_vol")
     assert first["gain"] == pytest.approx(usa["gain"]) == pytest.approx(china["gain"])
-    assert doc["runs"]["exchange"]["extras"]["exchange_counts"] == \
-        [len(r["exchanges"]) for r in rounds[1:]]
+    assert doc["runs"]["exchange"]["extras"]["exchange_counts"] == [
+        len(r["exchanges"]) for r in rounds[1:]
+    ]
 
 
 def test_random_ties_need_and_record_a_seed(capsys):
-    code, out, _ = run(capsys, "forecast", COP21, "--model", "exchange", "--rounds", "1",
-                       "--set", "exchange.ties=random", "--seed", "4", "--format", "json")
+    code, out, _ = run(
+        capsys,
+        "forecast",
+        COP21,
+        "--model",
+        "exchange",
+        "--rounds",
+        "1",
+        "--set",
+        "exchange.ties=random",
+        "--seed",
+        "4",
+        "--format",
+        "json",
+    )
     assert code == 0 and json.loads(out)["seed"] == 4
 
 
 def test_bad_setting_exits_2(capsys):
-    code, _, err = run(capsys, "forecast", COP21, "--model", "exchange",
-                       "--set", "exchange.p=2")
+    code, _, err = run(capsys, "forecast", COP21, "--model", "exchange", "--set", "exchange.p=2")
     assert code == 2 and "p" in err and "Traceback" not in err

@@ -16,17 +16,32 @@ from tests.cli.test_cli import run
 from tests.conftest import ANCHORS, DATA
 
 RANGED = str(DATA / "uncertainty" / "ranged.yaml")
-SAMPLES = [ANCHORS / name for name in (
-    "bdm1994/ExampleActors.csv", "bdm1994/Sultan.csv",
-    "decide/cop21.csv", "decide/copenhagen.csv", "decide/sample_data.txt",
-    "ktab/SOE-Competitive.csv", "ktab/SOE-Pol-Comp.csv", "ktab/SOE-Policy.csv",
-    "ktab/bdm94-emissions.csv", "ktab/dummyData-a040.csv", "ktab/dummyData-a080.csv",
-    "ktab/dummyData-a160.csv", "ktab/dummyData_3Dim.csv", "ktab/dummyData_6Dim.csv",
-    "ktab/dummyData_3Dim.xml",
-)]  # every valid scenario among the anchors (see test_every_anchor_sample_is_listed)
+SAMPLES = [
+    ANCHORS / name
+    for name in (
+        "bdm1994/ExampleActors.csv",
+        "bdm1994/Sultan.csv",
+        "decide/cop21.csv",
+        "decide/copenhagen.csv",
+        "decide/sample_data.txt",
+        "ktab/SOE-Competitive.csv",
+        "ktab/SOE-Pol-Comp.csv",
+        "ktab/SOE-Policy.csv",
+        "ktab/bdm94-emissions.csv",
+        "ktab/dummyData-a040.csv",
+        "ktab/dummyData-a080.csv",
+        "ktab/dummyData-a160.csv",
+        "ktab/dummyData_3Dim.csv",
+        "ktab/dummyData_6Dim.csv",
+        "ktab/dummyData_3Dim.xml",
+    )
+]  # every valid scenario among the anchors (see test_every_anchor_sample_is_listed)
 SOURCES = [str(p) for p in SAMPLES] + embedded_names()
-SMALL = [str(ANCHORS / "bdm1994/ExampleActors.csv"), str(ANCHORS / "ktab/dummyData_3Dim.csv"),
-         str(ANCHORS / "decide/sample_data.txt")]
+SMALL = [
+    str(ANCHORS / "bdm1994/ExampleActors.csv"),
+    str(ANCHORS / "ktab/dummyData_3Dim.csv"),
+    str(ANCHORS / "decide/sample_data.txt"),
+]
 
 
 def ids(source: str) -> str:
@@ -50,8 +65,9 @@ def test_every_anchor_sample_is_listed():
 
 @pytest.mark.parametrize("source", SOURCES, ids=ids)
 def test_simulate_every_sample(capsys, source):
-    code, out, err = run(capsys, "simulate", source, "-n", "10", "--seed", "1",
-                         "--format", "json")  # every default model: few draws
+    code, out, err = run(
+        capsys, "simulate", source, "-n", "10", "--seed", "1", "--format", "json"
+    )  # every default model: few draws
     assert code == 0, err
     doc = json.loads(out)
     if doc["uncertain"]:
@@ -67,8 +83,21 @@ def test_simulate_every_sample(capsys, source):
 
 @pytest.mark.parametrize("source", SOURCES, ids=ids)
 def test_simulate_every_sample_with_a_default_spread(capsys, source):
-    code, out, err = run(capsys, "simulate", source, "-n", "30", "--seed", "2",
-                         "--spread", "0.1", "-m", "compromise", "--format", "json")
+    code, out, err = run(
+        capsys,
+        "simulate",
+        source,
+        "-n",
+        "30",
+        "--seed",
+        "2",
+        "--spread",
+        "0.1",
+        "-m",
+        "compromise",
+        "--format",
+        "json",
+    )
     assert code == 0, err
     doc = json.loads(out)
     assert doc["spread"] == 0.1 and doc["uncertain"]
@@ -82,8 +111,21 @@ def test_sensitivity_every_sample(capsys, source):
     assert code == 0, err
     if "0 uncertain numbers" in out:
         assert "nothing to rank" in err
-    code, out, err = run(capsys, "sensitivity", source, "--spread", "0.1", "--method",
-                         "tornado", "-m", "compromise", "--seed", "1", "--format", "json")
+    code, out, err = run(
+        capsys,
+        "sensitivity",
+        source,
+        "--spread",
+        "0.1",
+        "--method",
+        "tornado",
+        "-m",
+        "compromise",
+        "--seed",
+        "1",
+        "--format",
+        "json",
+    )
     assert code == 0, err
     doc = json.loads(out)
     assert doc["methods"] == ["tornado"]
@@ -92,24 +134,68 @@ def test_sensitivity_every_sample(capsys, source):
 
 @pytest.mark.parametrize("source", SMALL, ids=ids)
 def test_sobol_on_small_samples(capsys, source):
-    code, out, err = run(capsys, "sensitivity", source, "--spread", "0.1", "--samples", "16",
-                         "--seed", "3", "--top", "3")
+    code, out, err = run(
+        capsys,
+        "sensitivity",
+        source,
+        "--spread",
+        "0.1",
+        "--samples",
+        "16",
+        "--seed",
+        "3",
+        "--top",
+        "3",
+    )
     assert code == 0, err
     assert "S1" in out and "ST" in out and "share of variance" in out
 
 
 def test_simulate_table(capsys):
-    code, out, _ = run(capsys, "simulate", RANGED, "-n", "200", "--seed", "7",
-                       "-t", "troops:50", "-t", "pmf:5", "-m", "compromise", "-m", "median")
+    code, out, _ = run(
+        capsys,
+        "simulate",
+        RANGED,
+        "-n",
+        "200",
+        "--seed",
+        "7",
+        "-t",
+        "troops:50",
+        "-t",
+        "pmf:5",
+        "-m",
+        "compromise",
+        "-m",
+        "median",
+    )
     assert code == 0
-    for text in ("200 draws, seed 7, 9 uncertain numbers", "80% interval", "compromise",
-                 "Probability that the outcome lands above / below", "troops"):
+    for text in (
+        "200 draws, seed 7, 9 uncertain numbers",
+        "80% interval",
+        "compromise",
+        "Probability that the outcome lands above / below",
+        "troops",
+    ):
         assert text in out
 
 
 def test_simulate_csv(capsys):
-    code, out, _ = run(capsys, "simulate", RANGED, "-n", "100", "--seed", "7", "-t",
-                       "troops:50", "--format", "csv", "-m", "median")
+    code, out, _ = run(
+        capsys,
+        "simulate",
+        RANGED,
+        "-n",
+        "100",
+        "--seed",
+        "7",
+        "-t",
+        "troops:50",
+        "--format",
+        "csv",
+        "-m",
+        "median",
+    )
     assert code == 0
     lines = out.strip().splitlines()
     assert lines[0].startswith("scenario,model,issue,point,median,mean,std,p10,p90")
@@ -117,8 +203,9 @@ def test_simulate_csv(capsys):
 
 
 def test_sensitivity_table_ranks_actors(capsys):
-    code, out, _ = run(capsys, "sensitivity", RANGED, "--samples", "64", "--seed", "2",
-                       "-m", "compromise")
+    code, out, _ = run(
+        capsys, "sensitivity", RANGED, "--samples", "64", "--seed", "2", "-m", "compromise"
+    )
     assert code == 0
     assert "troops - compromise" in out and "pmf - compromise" in out
     assert "Government of Iraq:" in out and "Iran: capability" in out
@@ -131,23 +218,52 @@ def reference_json():
     import contextlib
 
     from kingmaker.cli import main
+
     buf = io.StringIO()
     with contextlib.redirect_stdout(buf), pytest.raises(SystemExit) as exc:
-        main(["simulate", RANGED, "-n", "2100", "--seed", "99", "-t", "troops:40",
-              "--format", "json"])
+        main(
+            [
+                "simulate",
+                RANGED,
+                "-n",
+                "2100",
+                "--seed",
+                "99",
+                "-t",
+                "troops:40",
+                "--format",
+                "json",
+            ]
+        )
         raise SystemExit(0)
     assert not exc.value.code
     return buf.getvalue()
 
 
-@pytest.mark.parametrize("options", [
-    ["--workers", "1"],
-    ["--workers", "2"],
-    pytest.param(["--workers", "2", "--dask"], marks=pytest.mark.slow),
-], ids=lambda o: " ".join(o))
+@pytest.mark.parametrize(
+    "options",
+    [
+        ["--workers", "1"],
+        ["--workers", "2"],
+        pytest.param(["--workers", "2", "--dask"], marks=pytest.mark.slow),
+    ],
+    ids=lambda o: " ".join(o),
+)
 def test_json_bytes_do_not_depend_on_the_executor(capsys, reference_json, options):
-    code, out, err = run(capsys, "simulate", RANGED, "-n", "2100", "--seed", "99",
-                         "-t", "troops:40", "--format", "json", *options)
+    code, out, err = run(
+        capsys,
+        "simulate",
+        RANGED,
+        "-n",
+        "2100",
+        "--seed",
+        "99",
+        "-t",
+        "troops:40",
+        "--format",
+        "json",
+        *options,
+    )
     assert code == 0, err
     assert out == reference_json
 
@@ -156,37 +272,55 @@ def test_save_draws(capsys, tmp_path):
     import pyarrow.parquet as pq
 
     target = tmp_path / "draws.parquet"
-    code, out, err = run(capsys, "simulate", RANGED, "-n", "150", "--seed", "1",
-                         "--save-draws", str(target), "--format", "json")
+    code, out, err = run(
+        capsys,
+        "simulate",
+        RANGED,
+        "-n",
+        "150",
+        "--seed",
+        "1",
+        "--save-draws",
+        str(target),
+        "--format",
+        "json",
+    )
     assert code == 0 and "saved 150 draws" in err
     json.loads(out)  # stdout holds only the JSON document
     table = pq.read_table(target)
     assert table.num_rows == 150 and "position/iran/troops" in table.column_names
     code, _, err = run(capsys, "simulate", RANGED, "-n", "10", "--save-draws", str(target))
     assert code == 2 and "exists; use --force" in err
-    code, _, _ = run(capsys, "simulate", RANGED, "-n", "10", "--save-draws", str(target),
-                     "--force")
+    code, _, _ = run(capsys, "simulate", RANGED, "-n", "10", "--save-draws", str(target), "--force")
     assert code == 0 and pq.read_table(target).num_rows == 10
 
 
-@pytest.mark.parametrize("argv,words", [
-    (["simulate", RANGED, "-t", "troop:50"], ["no issue 'troop'", "did you mean 'troops'"]),
-    (["simulate", RANGED, "-t", "pmf:50"], ["outside the scale of 'pmf' (0..10)"]),
-    (["simulate", RANGED, "-t", "50"], ["ISSUE:VALUE"]),
-    (["simulate", RANGED, "--spread", "2"], ["spread must be a number in (0, 1]"]),
-    (["simulate", RANGED, "-m", "eum2"], ["unknown model 'eum2'"]),
-    (["simulate", RANGED, "--save-draws", "draws.csv"], [".parquet"]),
-    (["simulate", RANGED, "--save-draws", "no/such/dir/d.parquet"], ["does not exist"]),
-    (["simulate", RANGED, "--workers", "2", "--scheduler", "tcp://127.0.0.1:9"],
-     ["one or the other"]),
-    (["simulate", RANGED, "--scheduler", "127.0.0.1"], ["tcp://HOST:PORT"]),
-    (["simulate", RANGED, "--scheduler", "tcp://127.0.0.1:9", "--scheduler-timeout", "0.5"],
-     ["cannot reach the Dask scheduler at tcp://127.0.0.1:9"]),
-    (["sensitivity", RANGED, "--samples", "1000"], ["power of two"]),
-    (["sensitivity", RANGED, "--method", "morris"], ["--method must be one of"]),
-    (["sensitivity", RANGED, "--spread", "0"], ["spread"]),
-    (["sensitivity", "no-such-scenario"], ["no file or embedded scenario"]),
-], ids=lambda v: " ".join(a for a in v if a != RANGED) if isinstance(v, list) else None)
+@pytest.mark.parametrize(
+    "argv,words",
+    [
+        (["simulate", RANGED, "-t", "troop:50"], ["no issue 'troop'", "did you mean 'troops'"]),
+        (["simulate", RANGED, "-t", "pmf:50"], ["outside the scale of 'pmf' (0..10)"]),
+        (["simulate", RANGED, "-t", "50"], ["ISSUE:VALUE"]),
+        (["simulate", RANGED, "--spread", "2"], ["spread must be a number in (0, 1]"]),
+        (["simulate", RANGED, "-m", "eum2"], ["unknown model 'eum2'"]),
+        (["simulate", RANGED, "--save-draws", "draws.csv"], [".parquet"]),
+        (["simulate", RANGED, "--save-draws", "no/such/dir/d.parquet"], ["does not exist"]),
+        (
+            ["simulate", RANGED, "--workers", "2", "--scheduler", "tcp://127.0.0.1:9"],
+            ["one or the other"],
+        ),
+        (["simulate", RANGED, "--scheduler", "127.0.0.1"], ["tcp://HOST:PORT"]),
+        (
+            ["simulate", RANGED, "--scheduler", "tcp://127.0.0.1:9", "--scheduler-timeout", "0.5"],
+            ["cannot reach the Dask scheduler at tcp://127.0.0.1:9"],
+        ),
+        (["sensitivity", RANGED, "--samples", "1000"], ["power of two"]),
+        (["sensitivity", RANGED, "--method", "morris"], ["--method must be one of"]),
+        (["sensitivity", RANGED, "--spread", "0"], ["spread"]),
+        (["sensitivity", "no-such-scenario"], ["no file or embedded scenario"]),
+    ],
+    ids=lambda v: " ".join(a for a in v if a != RANGED) if isinstance(v, list) else None,
+)
 def test_user_errors_exit_2(capsys, monkeypatch, tmp_path, argv, words):
     monkeypatch.chdir(tmp_path)
     code, out, err = run(capsys, *argv)

@@ -46,8 +46,11 @@ def test_council_tables_totals():
     assert totals["nice"] == 352  # EU-28
     assert totals["lisbon"] == pytest.approx(100, abs=0.02)  # published shares, rounded
     nice = t.periods[2]
-    for day, n, votes in [(D(2005, 1, 1), 25, 321), (D(2007, 6, 1), 27, 345),
-                          (D(2014, 1, 1), 28, 352)]:
+    for day, n, votes in [
+        (D(2005, 1, 1), 25, 321),
+        (D(2007, 6, 1), 27, 345),
+        (D(2014, 1, 1), 28, 352),
+    ]:
         members = t.members(day)
         assert len(members) == n and sum(nice.weights[m] for m in members) == votes
     assert len(t.members(D(2000, 1, 1))) == 15 and "pl" not in t.members(D(2000, 1, 1))
@@ -81,9 +84,9 @@ def test_file_counts(data):
 @pytest.mark.parametrize(
     ("issue", "period", "decided", "basis", "ambiguous"),
     [
-        ("d00032i1", "pre-nice", D(2001, 5, 30), "final act", False),   # finact 1930-05-01
-        ("d05183i1", "nice", D(2008, 6, 11), "final act", False),       # finact 11-06-08
-        ("d160280i1", "lisbon", D(2019, 4, 17), "final act", False),    # finact 2017-04-19
+        ("d00032i1", "pre-nice", D(2001, 5, 30), "final act", False),  # finact 1930-05-01
+        ("d05183i1", "nice", D(2008, 6, 11), "final act", False),  # finact 11-06-08
+        ("d160280i1", "lisbon", D(2019, 4, 17), "final act", False),  # finact 2017-04-19
         # Regulation 2018/848 (organic production, COM(2014) 180) was published on
         # 14 June 2018: the spreadsheet reading is right, the literal one (86 days) is not
         ("d140100i1", "lisbon", D(2018, 6, 14), "final act", False),
@@ -95,8 +98,7 @@ def test_file_counts(data):
 )
 def test_treaty_period(data, issue, period, decided, basis, ambiguous):
     p = data.issue(issue).period
-    assert (p.period, p.decision_date, p.basis, p.ambiguous) == (period, decided, basis,
-                                                                 ambiguous)
+    assert (p.period, p.decision_date, p.basis, p.ambiguous) == (period, decided, basis, ambiguous)
 
 
 def test_every_recorded_member_state_was_a_member_at_the_decision(data):
@@ -119,12 +121,18 @@ def test_real_row_d00032i1(by_issue):
     # line 3: pcom 100 scom 50, pde 0 sde 80, plu 40 slu 20, rp 0, out 100; bu has no position
     s = by_issue["d00032i1"]
     assert s.id == "deu3-d00032i1" and len(s.issues) == 1
-    assert (_stance(s, "com", "d00032i1").position.value,
-            _stance(s, "com", "d00032i1").salience.value) == (100, 0.5)
-    assert (_stance(s, "de", "d00032i1").position.value,
-            _stance(s, "de", "d00032i1").salience.value) == (0, 0.8)
-    assert (_stance(s, "lu", "d00032i1").position.value,
-            _stance(s, "lu", "d00032i1").salience.value) == (40, 0.2)
+    assert (
+        _stance(s, "com", "d00032i1").position.value,
+        _stance(s, "com", "d00032i1").salience.value,
+    ) == (100, 0.5)
+    assert (
+        _stance(s, "de", "d00032i1").position.value,
+        _stance(s, "de", "d00032i1").salience.value,
+    ) == (0, 0.8)
+    assert (
+        _stance(s, "lu", "d00032i1").position.value,
+        _stance(s, "lu", "d00032i1").salience.value,
+    ) == (40, 0.2)
     assert "bg" not in s.actor_ids and len(s.actors) == 17
     issue = s.issues[0]
     assert issue.status_quo.value == 0 and issue.outcome.value == 100
@@ -183,11 +191,16 @@ def test_gdp_capabilities():
 
 
 def test_uncertainty_ranges():
-    s = {x.issues[0].id: x for x in deu3.load_deu3(
-        uncertainty=deu3.Uncertainty(position=10, salience=0.1))}["d00032i1"]
+    s = {
+        x.issues[0].id: x
+        for x in deu3.load_deu3(uncertainty=deu3.Uncertainty(position=10, salience=0.1))
+    }["d00032i1"]
     com = _stance(s, "com", "d00032i1")  # position 100, salience 0.5
-    assert (com.position.range.low, com.position.range.high, com.position.range.mode) == \
-        (90, 100, 100)
+    assert (com.position.range.low, com.position.range.high, com.position.range.mode) == (
+        90,
+        100,
+        100,
+    )
     assert (com.salience.range.low, com.salience.range.high) == pytest.approx((0.4, 0.6))
     assert com.position.range.distribution == "pert"
 
@@ -196,8 +209,9 @@ def test_proposal_unit_groups_issues():
     scenarios = deu3.load_deu3(unit="proposal")
     assert len(scenarios) == 141
     first = scenarios[0]
-    assert first.id == "deu3-d00032" and first.issue_ids == tuple(f"d00032i{k}"
-                                                                  for k in range(1, 5))
+    assert first.id == "deu3-d00032" and first.issue_ids == tuple(
+        f"d00032i{k}" for k in range(1, 5)
+    )
 
 
 def test_bad_options():

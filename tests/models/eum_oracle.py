@@ -23,7 +23,7 @@ KINDS = ("none", "confrontation", "compromise", "capitulation")
 class Run:
     trajectory: list[list[float]]
     moves: list[list[tuple[int, str, int, float, float, float]]]  # per round: (actor, kind,
-    risk: list[list[float]]                                     # partner, a, b, new position)
+    risk: list[list[float]]  # partner, a, b, new position)
     mean: list[float]
     median: list[float]
     rounds: int
@@ -33,8 +33,21 @@ class Run:
     danger: list[list[float]] = field(default_factory=list)
 
 
-def run(cap, pos, sal, lo, hi, *, rounds=10, q=1.0, capitulation=False, least_change=False,
-        pairwise=False, stopping="fixed", tolerance=1e-6) -> Run:
+def run(
+    cap,
+    pos,
+    sal,
+    lo,
+    hi,
+    *,
+    rounds=10,
+    q=1.0,
+    capitulation=False,
+    least_change=False,
+    pairwise=False,
+    stopping="fixed",
+    tolerance=1e-6,
+) -> Run:
     cap, sal = [float(c) for c in cap], [float(s) for s in sal]
     x = [float(p) for p in pos]
     n = len(x)
@@ -134,8 +147,11 @@ def run(cap, pos, sal, lo, hi, *, rounds=10, q=1.0, capitulation=False, least_ch
                     offers["confrontation"].append((abs(x[i] - x[j]), j, a, b, x[j]))
                 elif b > EU_TIE and a < -EU_TIE and b > abs(a) + EU_TIE:
                     new = x[i] + (x[j] - x[i]) * abs(a / b)
-                    key = (abs(new - x[i]) if least_change
-                           else (abs(a) * x[i] + abs(b) * x[j]) / (abs(a) + abs(b)))
+                    key = (
+                        abs(new - x[i])
+                        if least_change
+                        else (abs(a) * x[i] + abs(b) * x[j]) / (abs(a) + abs(b))
+                    )
                     offers["compromise"].append((key, j, a, b, new))
                 elif capitulation and b > EU_TIE and a < -EU_TIE and b < abs(a) - EU_TIE:
                     offers["capitulation"].append((abs(x[i] - x[j]), j, a, b, x[j]))
@@ -165,12 +181,14 @@ def run(cap, pos, sal, lo, hi, *, rounds=10, q=1.0, capitulation=False, least_ch
             if change <= tol:
                 reason, converged = "converged", True
                 break
-            earlier = [u for u in range(t - 1)
-                       if max(abs(a - b) for a, b in zip(traj[u], x, strict=True)) <= tol]
+            earlier = [
+                u
+                for u in range(t - 1)
+                if max(abs(a - b) for a, b in zip(traj[u], x, strict=True)) <= tol
+            ]
             if earlier:
                 reason, cycle = "cycle", t - earlier[0]
                 break
         elif t == rounds:
             converged = change <= tol
-    return Run(traj, all_moves, all_risk, means, medians, t, reason, converged, cycle,
-               all_danger)
+    return Run(traj, all_moves, all_risk, means, medians, t, reason, converged, cycle, all_danger)

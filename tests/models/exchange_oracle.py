@@ -32,10 +32,19 @@ def first_round(x, s, c, present) -> list[Exchange]:
     n, m = len(x), len(x[0])
     w = [[c[k][i] * s[k][i] if present[k][i] else 0.0 for i in range(m)] for k in range(n)]
     total = [sum(w[k][i] for k in range(n)) for i in range(m)]
-    outcome = [sum(w[k][i] * x[k][i] for k in range(n) if present[k][i]) / total[i]
-               if total[i] > 0 else None for i in range(m)]
-    left = [[present[k][i] and x[k][i] <= outcome[i] + TOL if outcome[i] is not None else False
-             for i in range(m)] for k in range(n)]
+    outcome = [
+        sum(w[k][i] * x[k][i] for k in range(n) if present[k][i]) / total[i]
+        if total[i] > 0
+        else None
+        for i in range(m)
+    ]
+    left = [
+        [
+            present[k][i] and x[k][i] <= outcome[i] + TOL if outcome[i] is not None else False
+            for i in range(m)
+        ]
+        for k in range(n)
+    ]
     found = []
     for p in range(m):
         for q in range(p + 1, m):
@@ -101,5 +110,6 @@ def _exchange(i, j, p, q, x, s, w, total, outcome):
                 other["m"] = size if other["t"] >= other["x"] else -size
         gain = abs(gain_a())
         valid = ok(la) and ok(lb)
-    return Exchange(a=a, b=b, p=p, q=q, gain=gain, valid=valid,
-                    y_a=la["x"] + la["m"], y_b=lb["x"] + lb["m"])
+    return Exchange(
+        a=a, b=b, p=p, q=q, gain=gain, valid=valid, y_a=la["x"] + la["m"], y_b=lb["x"] + lb["m"]
+    )

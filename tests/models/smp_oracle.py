@@ -148,8 +148,7 @@ def markov_uniform(pv):
 
 def markov_incentive(c, pv):
     n = len(c)
-    inc = [[c[i][j] * pv[i][j] + (1e-10 if i == j else 0.0) for j in range(n)]
-           for i in range(n)]
+    inc = [[c[i][j] * pv[i][j] + (1e-10 if i == j else 0.0) for j in range(n)] for i in range(n)]
     cp = [[0.0] * n for _ in range(n)]
     for i in range(n):
         for j in range(n):
@@ -199,9 +198,13 @@ def big_r(p, rr):
 
 
 def est_risk(rh, ri, ra):
-    return {"full": lambda: ri, "two_thirds": lambda: (rh + (2.0 * ri)) / 3.0,
-            "half": lambda: (rh + ri) / 2, "one_third": lambda: ((2.0 * rh) + ri) / 3.0,
-            "none": lambda: rh}[ra]()
+    return {
+        "full": lambda: ri,
+        "two_thirds": lambda: (rh + (2.0 * ri)) / 3.0,
+        "half": lambda: (rh + ri) / 2,
+        "one_third": lambda: ((2.0 * rh) + ri) / 3.0,
+        "none": lambda: rh,
+    }[ra]()
 
 
 def util(sd, r):
@@ -245,20 +248,35 @@ class State:
     def __init__(self, cap, sal, pos, ideals, o: Options):
         self.cap, self.sal, self.pos, self.ideals, self.o = cap, sal, pos, ideals, o
         n = self.n = len(cap)
-        self.dist = [[wdist([a - b for a, b in zip(ideals[i], pos[j], strict=True)], sal[i])
-                      for j in range(n)] for i in range(n)]
+        self.dist = [
+            [
+                wdist([a - b for a, b in zip(ideals[i], pos[j], strict=True)], sal[i])
+                for j in range(n)
+            ]
+            for i in range(n)
+        ]
         neutral = [[util(self.dist[i][j], 0.0) for j in range(n)] for i in range(n)]
         self.risk = big_r(scalar_pce(o, cap, neutral, n), o.big_r_range)
-        self.u = [[[util(self.dist[i][j], est_risk(self.risk[h], self.risk[i], o.big_r_adjust))
-                    for j in range(n)] for i in range(n)] for h in range(n)]
+        self.u = [
+            [
+                [
+                    util(self.dist[i][j], est_risk(self.risk[h], self.risk[i], o.big_r_adjust))
+                    for j in range(n)
+                ]
+                for i in range(n)
+            ]
+            for h in range(n)
+        ]
         self.unique = []
         for i in range(n):
             if not any(self.same(i, k) for k in self.unique):
                 self.unique.append(i)
 
     def same(self, i, j):
-        return norm([a - b for a, b in zip(self.pos[i], self.pos[j], strict=True)]) \
+        return (
+            norm([a - b for a, b in zip(self.pos[i], self.pos[j], strict=True)])
             < self.o.position_tolerance
+        )
 
     def pos_util(self, a, p):
         d = wdist([x - y for x, y in zip(self.ideals[a], p, strict=True)], self.sal[a])
@@ -329,8 +347,8 @@ class State:
             kind = self.o.bargain_interpolation
             if kind in ("s1p1", "s2p2"):
                 e = 1 if kind == "s1p1" else 2
-                wik = (sik ** e) * (pi ** e)
-                wjk = (sjk ** e) * (pj ** e)
+                wik = (sik**e) * (pi**e)
+                wjk = (sjk**e) * (pj**e)
                 bi.append(round4(((wik + 1e-6) * tik + wjk * tjk) / (wik + 1e-6 + wjk)))
                 bj.append(round4((wik * tik + (1e-6 + wjk) * tjk) / (wik + 1e-6 + wjk)))
             else:
@@ -385,8 +403,14 @@ class State:
                 else:
                     wi = self.cap[i] * ksum(self.sal[i])
                     wj = self.cap[i] * ksum(self.sal[j])
-                    new = [(i, j, [(wi * x + wj * y) / (wi + wj) for x, y in zip(bi, ci)],
-                            [(wi * x + wj * y) / (wi + wj) for x, y in zip(bj, cj)])]
+                    new = [
+                        (
+                            i,
+                            j,
+                            [(wi * x + wj * y) / (wi + wj) for x, y in zip(bi, ci, strict=True)],
+                            [(wi * x + wj * y) / (wi + wj) for x, y in zip(bj, cj, strict=True)],
+                        )
+                    ]
             for b in new:
                 queues[i].append(b)
                 queues[j].append(b)

@@ -70,11 +70,15 @@ def test_zero_weights_fall_back_to_equal_weights():
     assert condorcet_winner(c, x, s)[0][0] == 10
 
 
-@pytest.mark.parametrize(("cap", "pos", "median"), [
-    ([1, 1e-20, 1], [0, 0, 25], 12.5),
-    ([1, 1e-20, 1], [0, 8, 25], 12.5),
-    ([1, 0.5, 0.5], [0, 0, 25], 0.0),
-], ids=["negligible-at-same-position", "negligible-in-between", "first-actor-alone-half"])
+@pytest.mark.parametrize(
+    ("cap", "pos", "median"),
+    [
+        ([1, 1e-20, 1], [0, 0, 25], 12.5),
+        ([1, 1e-20, 1], [0, 8, 25], 12.5),
+        ([1, 0.5, 0.5], [0, 0, 25], 0.0),
+    ],
+    ids=["negligible-at-same-position", "negligible-in-between", "first-actor-alone-half"],
+)
 def test_even_split_within_tolerance(cap, pos, median):
     """A weight of 1e-20 does not break an even split (1 + 1e-20 against 1 at 25): the median is
     the middle of the tied positions, wherever the negligible weight sits. Weight 1 + 0.5 at 0
@@ -142,5 +146,5 @@ def test_batched_rows_equal_single_rows():
     c, x, s = rng.uniform(0, 1, (50, 8)), rng.uniform(0, 100, (50, 8)), rng.uniform(0, 1, (50, 8))
     for f in (weighted_mean, weighted_median, lambda *a: condorcet_winner(*a)[0]):
         batched = f(c, x, s)
-        single = np.array([f(c[i:i + 1], x[i:i + 1], s[i:i + 1])[0] for i in range(50)])
+        single = np.array([f(c[i : i + 1], x[i : i + 1], s[i : i + 1])[0] for i in range(50)])
         np.testing.assert_array_equal(batched, single)

@@ -34,10 +34,20 @@ def run_rows(cap, pos, sal, lo=0.0, hi=100.0, **kw):
 
 def oracle(cap, pos, sal, lo=0.0, hi=100.0, **kw):
     p = params(**kw)
-    return eum_oracle.run(cap, pos, sal, lo, hi, rounds=p.rounds, q=p.q,
-                          capitulation=p.capitulation, least_change=p.least_change,
-                          pairwise=p.pairwise_probability, stopping=p.stopping,
-                          tolerance=p.tolerance)
+    return eum_oracle.run(
+        cap,
+        pos,
+        sal,
+        lo,
+        hi,
+        rounds=p.rounds,
+        q=p.q,
+        capitulation=p.capitulation,
+        least_change=p.least_change,
+        pairwise=p.pairwise_probability,
+        stopping=p.stopping,
+        tolerance=p.tolerance,
+    )
 
 
 def assert_matches_oracle(out: eum.IssueOutput, row: int, o: eum_oracle.Run, atol=1e-9):
@@ -50,17 +60,19 @@ def assert_matches_oracle(out: eum.IssueOutput, row: int, o: eum_oracle.Run, ato
     np.testing.assert_allclose(out.trajectory[row, : t + 1], o.trajectory, rtol=0, atol=atol)
     np.testing.assert_allclose(out.extras["mean"][row, : t + 1], o.mean, rtol=0, atol=atol)
     np.testing.assert_allclose(out.extras["median"][row, : t + 1], o.median, rtol=0, atol=atol)
-    np.testing.assert_allclose(out.extras["risk"][row, :t],
-                               np.reshape(o.risk, (t, out.trajectory.shape[2])), rtol=0,
-                               atol=atol)
+    np.testing.assert_allclose(
+        out.extras["risk"][row, :t],
+        np.reshape(o.risk, (t, out.trajectory.shape[2])),
+        rtol=0,
+        atol=atol,
+    )
     for u, moves in enumerate(o.moves):
         kinds = out.extras["move_kind"][row, u]
         assert {i for i in np.nonzero(kinds)[0]} == {m[0] for m in moves}, f"round {u + 1}"
         for i, kind, j, a, b, _ in moves:
             assert eum.MOVE_KINDS[kinds[i]] == kind
             assert out.extras["move_partner"][row, u, i] == j
-            np.testing.assert_allclose(out.extras["move_eu"][row, u, i], [a, b], rtol=0,
-                                       atol=atol)
+            np.testing.assert_allclose(out.extras["move_eu"][row, u, i], [a, b], rtol=0, atol=atol)
     assert out.forecast[row] == out.extras["median"][row, -1]
     assert not np.isnan(out.trajectory[row]).any()
 
@@ -68,15 +80,25 @@ def assert_matches_oracle(out: eum.IssueOutput, row: int, o: eum_oracle.Run, ato
 # --- settings --------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("given_", "switches"), [
-    ({}, (False, False, False)),
-    ({"variant": "corrected"}, (True, True, True)),
-    ({"variant": "scholz2011", "capitulation": True}, (True, False, False)),
-    ({"least_change": True}, (False, True, False)),
-    ({"pairwise_probability": True}, (False, False, True)),
-    ({"variant": "corrected", "least_change": False}, (True, False, True)),
-], ids=["default", "corrected", "capitulation-alone", "least-change-alone", "pairwise-alone",
-        "corrected-but-one"])
+@pytest.mark.parametrize(
+    ("given_", "switches"),
+    [
+        ({}, (False, False, False)),
+        ({"variant": "corrected"}, (True, True, True)),
+        ({"variant": "scholz2011", "capitulation": True}, (True, False, False)),
+        ({"least_change": True}, (False, True, False)),
+        ({"pairwise_probability": True}, (False, False, True)),
+        ({"variant": "corrected", "least_change": False}, (True, False, True)),
+    ],
+    ids=[
+        "default",
+        "corrected",
+        "capitulation-alone",
+        "least-change-alone",
+        "pairwise-alone",
+        "corrected-but-one",
+    ],
+)
 def test_switches_follow_the_variant_unless_set(given_, switches):
     p = params(**given_)
     assert (p.capitulation, p.least_change, p.pairwise_probability) == switches
@@ -84,14 +106,18 @@ def test_switches_follow_the_variant_unless_set(given_, switches):
     assert p.model_dump()["capitulation"] is switches[0]  # recorded as a boolean, not null
 
 
-@pytest.mark.parametrize(("bad", "says"), [
-    ({"variant": "bdm"}, "variant"),
-    ({"q": 1.5}, "q"),
-    ({"rounds": -1}, "rounds"),
-    ({"stopping": "never"}, "stopping"),
-    ({"tolerance": -1}, "tolerance"),
-    ({"capitulate": True}, "unknown setting"),
-], ids=["variant", "q", "rounds", "stopping", "tolerance", "typo"])
+@pytest.mark.parametrize(
+    ("bad", "says"),
+    [
+        ({"variant": "bdm"}, "variant"),
+        ({"q": 1.5}, "q"),
+        ({"rounds": -1}, "rounds"),
+        ({"stopping": "never"}, "stopping"),
+        ({"tolerance": -1}, "tolerance"),
+        ({"capitulate": True}, "unknown setting"),
+    ],
+    ids=["variant", "q", "rounds", "stopping", "tolerance", "typo"],
+)
 def test_bad_settings_are_named(bad, says):
     with pytest.raises(ModelSettingsError, match=says):
         params(**bad)
@@ -108,8 +134,9 @@ def test_registered_and_run_by_default():
 
 # --- the batched kernel equals the loop oracle -----------------------------------------------
 
-positions = st.one_of(st.sampled_from([0.0, 25.0, 50.0, 50.0, 100.0]),
-                      st.floats(0, 100, allow_subnormal=False))
+positions = st.one_of(
+    st.sampled_from([0.0, 25.0, 50.0, 50.0, 100.0]), st.floats(0, 100, allow_subnormal=False)
+)
 unit = st.one_of(st.sampled_from([0.0, 1.0]), st.floats(0, 1, allow_subnormal=False))
 
 
@@ -122,15 +149,17 @@ def scenarios(draw, max_actors=6, n=None):
     return cap, pos, sal
 
 
-settings_ = st.fixed_dictionaries({
-    "variant": st.sampled_from(["scholz2011", "corrected"]),
-    "capitulation": st.none() | st.booleans(),
-    "least_change": st.none() | st.booleans(),
-    "pairwise_probability": st.none() | st.booleans(),
-    "rounds": st.integers(0, 5),
-    "stopping": st.sampled_from(["fixed", "converge"]),
-    "q": st.sampled_from([1.0, 0.5]) | st.floats(0, 1),
-})
+settings_ = st.fixed_dictionaries(
+    {
+        "variant": st.sampled_from(["scholz2011", "corrected"]),
+        "capitulation": st.none() | st.booleans(),
+        "least_change": st.none() | st.booleans(),
+        "pairwise_probability": st.none() | st.booleans(),
+        "rounds": st.integers(0, 5),
+        "stopping": st.sampled_from(["fixed", "converge"]),
+        "q": st.sampled_from([1.0, 0.5]) | st.floats(0, 1),
+    }
+)
 
 
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -225,11 +254,15 @@ def test_equal_danger_levels(salience):
     assert o.danger[0] == pytest.approx([2 - 3 * salience] * 2, abs=1e-15)
 
 
-@pytest.mark.parametrize(("cap", "sal"), [
-    ([0, 0, 0, 0], [0.5, 0.8, 0.2, 1.0]),
-    ([0.3, 0.1, 0.5, 0.4], [0, 0, 0, 0]),
-    ([0, 0, 0, 0], [0, 0, 0, 0]),
-], ids=["no-capability", "no-salience", "nothing"])
+@pytest.mark.parametrize(
+    ("cap", "sal"),
+    [
+        ([0, 0, 0, 0], [0.5, 0.8, 0.2, 1.0]),
+        ([0.3, 0.1, 0.5, 0.4], [0, 0, 0, 0]),
+        ([0, 0, 0, 0], [0, 0, 0, 0]),
+    ],
+    ids=["no-capability", "no-salience", "nothing"],
+)
 def test_zero_capability_or_salience_everywhere(cap, sal):
     """Every weight zero: everyone counts equally (the package's convention); no NaN."""
     pos = [10, 20, 60, 90]
@@ -252,8 +285,9 @@ def test_an_actor_without_weight_gives_in():
     _finite(out)
     np.testing.assert_allclose(out.extras["risk"][0, 0], [0.5, 2.0], rtol=1e-15)
     assert list(out.extras["move_kind"][0, 0]) == [1, 0]
-    np.testing.assert_allclose(out.extras["move_eu"][0, 0, 0],
-                               [2 * np.sqrt(2) - 2, 2 * np.sqrt(2) - 1], rtol=1e-14)
+    np.testing.assert_allclose(
+        out.extras["move_eu"][0, 0, 0], [2 * np.sqrt(2) - 2, 2 * np.sqrt(2) - 1], rtol=1e-14
+    )
     assert list(out.trajectory[0, 1]) == [10.0, 10.0] and out.forecast[0] == 10.0
     assert (out.extras["move_kind"][0, 1] == 0).all()  # consensus: nothing left to offer
 
@@ -285,17 +319,22 @@ def _example():
     return [arrays.value[p][:, 0] for p in ("capability", "position", "salience")]
 
 
-@pytest.mark.parametrize(("kw", "reason"), [
-    ({"variant": "corrected"}, "converged"),
-    ({"least_change": True}, "cycle"),
-    ({"pairwise_probability": True}, "converged"),
-], ids=["corrected-converges", "least-change-cycles", "pairwise-converges"])
+@pytest.mark.parametrize(
+    ("kw", "reason"),
+    [
+        ({"variant": "corrected"}, "converged"),
+        ({"least_change": True}, "cycle"),
+        ({"pairwise_probability": True}, "converged"),
+    ],
+    ids=["corrected-converges", "least-change-cycles", "pairwise-converges"],
+)
 def test_stopping_on_the_bdm_case(kw, reason):
     cap, pos, sal = _example()
     out = run_rows(cap, pos, sal, 4, 10, stopping="converge", rounds=60, **kw)
     assert out.stop_reason[0] == reason and out.rounds[0] < 60
-    assert_matches_oracle(out, 0, oracle(cap, pos, sal, 4, 10, stopping="converge", rounds=60,
-                                         **kw))
+    assert_matches_oracle(
+        out, 0, oracle(cap, pos, sal, 4, 10, stopping="converge", rounds=60, **kw)
+    )
     t, c = out.rounds[0], out.extras["cycle_length"][0]
     if reason == "cycle":
         assert c >= 2 and np.abs(out.trajectory[0, t] - out.trajectory[0, t - c]).max() <= 6e-6
@@ -352,33 +391,53 @@ def test_engine_with_absent_actors_and_many_draws():
     assert not present.all()
     assert np.isnan(result.trajectory[:, :, ~present, i]).all()
     assert np.isfinite(result.trajectory[:, :, present, i]).all()
-    direct = eum.simulate(*(arrays.value[k][present, i][None] for k in
-                            ("capability", "position", "salience")),
-                          arrays.scale_min[i:i + 1], arrays.scale_max[i:i + 1], p)
+    direct = eum.simulate(
+        *(arrays.value[k][present, i][None] for k in ("capability", "position", "salience")),
+        arrays.scale_min[i : i + 1],
+        arrays.scale_max[i : i + 1],
+        p,
+    )
     assert (result.forecast[:, i] == direct.forecast[0]).all()
     assert np.array_equal(result.trajectory[0, :, present, i].T, direct.trajectory[0])
 
 
 def test_cli_json(capsys):
     with pytest.raises(SystemExit) as exit_:
-        main(["forecast", str(EXAMPLE), "--model", "eum", "--variant", "scholz2011", "--rounds",
-              "10", "--format", "json"])
+        main(
+            [
+                "forecast",
+                str(EXAMPLE),
+                "--model",
+                "eum",
+                "--variant",
+                "scholz2011",
+                "--rounds",
+                "10",
+                "--format",
+                "json",
+            ]
+        )
     assert exit_.value.code in (0, None)
     doc = json.loads(capsys.readouterr().out)
     m = doc["issues"][0]["models"]["eum"]
     assert m["forecast"] == 7.0 and len(m["trajectory"]) == 11
     assert m["trajectory"][10][doc["actors"].index("belgium")] == pytest.approx(
-        4.291541224979646, abs=1e-9)
+        4.291541224979646, abs=1e-9
+    )
     assert m["rounds"] == 10 and m["stop_reason"] == "rounds"
     assert len(m["extras"]["median"]) == 11
     assert doc["runs"]["eum"]["params"]["capitulation"] is False
 
 
-@pytest.mark.parametrize(("args", "says"), [
-    (["--model", "eum", "--variant", "bdm"], "variant"),
-    (["--model", "eum", "--set", "eum.q=2"], "q"),
-    (["--model", "eum", "--set", "eum.stopping=sometimes"], "stopping"),
-], ids=["variant", "q", "stopping"])
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (["--model", "eum", "--variant", "bdm"], "variant"),
+        (["--model", "eum", "--set", "eum.q=2"], "q"),
+        (["--model", "eum", "--set", "eum.stopping=sometimes"], "stopping"),
+    ],
+    ids=["variant", "q", "stopping"],
+)
 def test_cli_bad_settings_exit_2(capsys, args, says):
     with pytest.raises(SystemExit) as exit_:
         main(["forecast", str(EXAMPLE), *args])

@@ -19,16 +19,22 @@ from kingmaker.models import eum
 from tests.conftest import ANCHORS
 
 BDM = ANCHORS / "bdm1994"
-KIND = {"compromises with": "compromise", "loses confrontation to": "confrontation",
-        "capitulates to": "capitulation"}
+KIND = {
+    "compromises with": "compromise",
+    "loses confrontation to": "confrontation",
+    "capitulates to": "capitulation",
+}
 
 
 def parse_log(text: str) -> dict:
     """Initial median and mean; per round the moves {actor: (kind, partner, a, b, position)}
     and the mean (which the port prints twice, once under the label "Median")."""
     lines = text.splitlines()
-    out = {"median0": float(lines[0].split(": ")[1]), "mean0": float(lines[1].split(": ")[1]),
-           "rounds": []}
+    out = {
+        "median0": float(lines[0].split(": ")[1]),
+        "mean0": float(lines[1].split(": ")[1]),
+        "rounds": [],
+    }
     move = re.compile(r"^(\S.*?) (compromises with|loses confrontation to|capitulates to) (.+)$")
     for k, line in enumerate(lines):
         if line.startswith("ROUND "):
@@ -103,8 +109,9 @@ def test_table2_medians_truncated_except_round_2(run):
     _, f = run
     medians = f.extras["median"][1:9]
     cut = [math.floor(10 * m) / 10 for m in medians]
-    assert [c for k, c in enumerate(cut) if k != 1] == \
-        [t for k, t in enumerate(TABLE2_MEDIAN) if k != 1]
+    assert [c for k, c in enumerate(cut) if k != 1] == [
+        t for k, t in enumerate(TABLE2_MEDIAN) if k != 1
+    ]
     assert medians[1] == pytest.approx(9.610859134120188, abs=1e-9)
     assert abs(medians[1] - TABLE2_MEDIAN[1]) > 0.25
 
@@ -129,8 +136,17 @@ def test_sultan_against_the_oracle(variant):
     arrays = kingmaker.compile_scenario(scenario)
     cap, pos, sal = (arrays.value[p][:, 0] for p in ("capability", "position", "salience"))
     on = variant == "corrected"
-    o = eum_oracle.run(cap, pos, sal, arrays.scale_min[0], arrays.scale_max[0], rounds=6,
-                       capitulation=on, least_change=on, pairwise=on)
+    o = eum_oracle.run(
+        cap,
+        pos,
+        sal,
+        arrays.scale_min[0],
+        arrays.scale_max[0],
+        rounds=6,
+        capitulation=on,
+        least_change=on,
+        pairwise=on,
+    )
     assert np.allclose(f.trajectory, o.trajectory, atol=1e-9)
     assert np.allclose(f.extras["median"], o.median, atol=1e-9)
     assert [len(m) for m in o.moves] == list((f.extras["move_kind"] > 0).sum(axis=1))

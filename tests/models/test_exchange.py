@@ -51,8 +51,9 @@ def reference_runs(name: str) -> np.ndarray:
     rounds = max(int(r["round"]) for r in rows)
     out = np.full((len(seeds), rounds + 1, len(issues)), np.nan)
     for r in rows:
-        out[seeds.index(int(r["seed"])), int(r["round"]), issues.index(r["issue"])] = \
-            float(r["outcome"])
+        out[seeds.index(int(r["seed"])), int(r["round"]), issues.index(r["issue"])] = float(
+            r["outcome"]
+        )
     return out
 
 
@@ -74,6 +75,7 @@ def run(arr, batch_size=1, rng=None, **settings):
 
 # -- hand-computed cases --------------------------------------------------------------------
 
+
 def test_two_actors_trade_fully_by_hand(write):
     """Two actors, each caring 0.8 about one issue and 0.2 about the other.
 
@@ -84,13 +86,22 @@ def test_two_actors_trade_fully_by_hand(write):
     end points; next start positions move (1 - 0.2) 0.4 + 0.1 = 0.42 of the way: 42 and 58.
     Round 2 from there: shifts 58 x 0.2 = 11.6, gain 11.6 x 0.6 = 6.96.
     """
-    path = write("two.csv", decide_csv([
-        ("one", "P", 0, 0.8, 1), ("one", "Q", 0, 0.2, 1),
-        ("two", "P", 100, 0.2, 1), ("two", "Q", 100, 0.8, 1)]))
+    path = write(
+        "two.csv",
+        decide_csv(
+            [
+                ("one", "P", 0, 0.8, 1),
+                ("one", "Q", 0, 0.2, 1),
+                ("two", "P", 100, 0.2, 1),
+                ("two", "Q", 100, 0.8, 1),
+            ]
+        ),
+    )
     arr = compile_scenario(kingmaker.load_scenario(path))
     out = run(arr, rounds=2)
-    np.testing.assert_allclose(out.extras["outcomes"][0], [[20, 80], [0, 100], [0, 100]],
-                               atol=1e-12)
+    np.testing.assert_allclose(
+        out.extras["outcomes"][0], [[20, 80], [0, 100], [0, 100]], atol=1e-12
+    )
     np.testing.assert_allclose(out.trajectory[0, 1], [[0, 100], [0, 100]], atol=1e-12)
     rounds = out.extras["rounds"][0]
     (first,), (second,) = rounds[1]["exchanges"], rounds[2]["exchanges"]
@@ -112,10 +123,19 @@ def three(write):
     power 1. Outcomes P = 82 / 1.8 = 45.56, Q = 105 / 1.8 = 58.33. B (right of both) can trade
     with A and with C (left of both).
     """
-    path = write("three.csv", decide_csv([
-        ("A", "P", 40, 0.8, 1), ("A", "Q", 0, 0.5, 1),
-        ("B", "P", 100, 0.5, 1), ("B", "Q", 100, 0.8, 1),
-        ("C", "P", 0, 0.5, 1), ("C", "Q", 50, 0.5, 1)]))
+    path = write(
+        "three.csv",
+        decide_csv(
+            [
+                ("A", "P", 40, 0.8, 1),
+                ("A", "Q", 0, 0.5, 1),
+                ("B", "P", 100, 0.5, 1),
+                ("B", "Q", 100, 0.8, 1),
+                ("C", "P", 0, 0.5, 1),
+                ("C", "Q", 50, 0.5, 1),
+            ]
+        ),
+    )
     return compile_scenario(kingmaker.load_scenario(path))
 
 
@@ -129,9 +149,17 @@ def test_capped_exchange_by_hand(three):
     = 2.0833.
     """
     pe = possible_exchanges(three.batch(1))
-    got = {(three.actor_ids[pe.actor_a[0, k]], three.actor_ids[pe.actor_b[0, k]]):
-           (pe.gain[0, k], pe.from_a[0, k], pe.to_a[0, k], pe.from_b[0, k], pe.to_b[0, k],
-            pe.valid[0, k]) for k in np.flatnonzero(pe.exists[0])}
+    got = {
+        (three.actor_ids[pe.actor_a[0, k]], three.actor_ids[pe.actor_b[0, k]]): (
+            pe.gain[0, k],
+            pe.from_a[0, k],
+            pe.to_a[0, k],
+            pe.from_b[0, k],
+            pe.to_b[0, k],
+            pe.valid[0, k],
+        )
+        for k in np.flatnonzero(pe.exists[0])
+    }
     assert set(got) == {("a", "b"), ("c", "b")}
     np.testing.assert_allclose(got[("a", "b")][:5], [5 / 3, 0, 20, 100, 80], atol=1e-12)
     np.testing.assert_allclose(got[("c", "b")][:5], [25 / 12, 50, 100, 100, 35], atol=1e-12)
@@ -156,25 +184,40 @@ def test_realised_exchange_invalidates_one_that_turns_back(three):
 def test_no_exchange_when_everyone_agrees_on_one_issue(write):
     """Everyone at 30 on Q is at (so left of) its outcome: no pair stands on opposite sides
     of both outcomes, so nothing can be traded; the run stops at once with the compromise."""
-    path = write("same.csv", decide_csv([
-        ("x", "P", 10, 0.5, 1), ("x", "Q", 30, 0.5, 1), ("y", "P", 20, 0.9, 1),
-        ("y", "Q", 30, 0.1, 1), ("z", "P", 90, 0.5, 1), ("z", "Q", 30, 0.5, 1)]))
+    path = write(
+        "same.csv",
+        decide_csv(
+            [
+                ("x", "P", 10, 0.5, 1),
+                ("x", "Q", 30, 0.5, 1),
+                ("y", "P", 20, 0.9, 1),
+                ("y", "Q", 30, 0.1, 1),
+                ("z", "P", 90, 0.5, 1),
+                ("z", "Q", 30, 0.5, 1),
+            ]
+        ),
+    )
     arr = compile_scenario(kingmaker.load_scenario(path))
     out = run(arr)
     assert out.rounds[0] == 0 and out.converged[0] and out.stop_reason[0] == "no_exchange"
     compromise = kingmaker.forecast(kingmaker.load_scenario(path), ["compromise"])
-    np.testing.assert_allclose(out.forecast[0], [compromise.value("compromise", i)
-                                                 for i in arr.issue_ids], rtol=1e-12)
+    np.testing.assert_allclose(
+        out.forecast[0], [compromise.value("compromise", i) for i in arr.issue_ids], rtol=1e-12
+    )
 
 
 # -- the reference package's numbers ----------------------------------------------------------
+
 
 def test_initial_outcomes_sample_data():
     """decide-exchange-model's published initial outcomes (0-100) for sample_data."""
     arr = arrays("sample_data.txt")
     out = run(arr, rounds=0)
-    np.testing.assert_allclose(on_100(arr, out.forecast[0]),
-                               [49.3532, 27.2460, 50.5789, 52.4855, 49.4883, 56.6008], atol=1e-4)
+    np.testing.assert_allclose(
+        on_100(arr, out.forecast[0]),
+        [49.3532, 27.2460, 50.5789, 52.4855, 49.4883, 56.6008],
+        atol=1e-4,
+    )
     # reported on the issue's own scale: tol-hoogte runs from 0.5 to 7
     assert out.forecast[0, 1] == pytest.approx(0.5 + 0.272460 * 6.5, abs=1e-5)
 
@@ -184,25 +227,40 @@ def test_initial_outcomes_match_reference_runs(name):
     ref = reference_runs(f"{name}.reference-runs.csv")
     assert np.ptp(ref[:, 0], axis=0).max() == 0.0  # round 0 does not depend on the seed
     arr = arrays(f"{name}.csv" if name == "cop21" else f"{name}.txt")
-    np.testing.assert_allclose(on_100(arr, run(arr, rounds=0).forecast[0]), ref[0, 0],
-                               rtol=1e-12)
+    np.testing.assert_allclose(on_100(arr, run(arr, rounds=0).forecast[0]), ref[0, 0], rtol=1e-12)
 
 
 def test_initial_outcomes_copenhagen():
     """Computed by decide-exchange-model 2022.1.28 (Russia is absent from two issues)."""
     arr = arrays("copenhagen.csv")
-    expected = [61.57627118644068, 58.144654088050316, 30.707395498392284, 52.235915492957744,
-                51.949891067538125, 57.62144821264894, 64.62068965517241]
-    np.testing.assert_allclose(on_100(arr, run(arr, rounds=0).forecast[0]), expected,
-                               rtol=1e-12)
+    expected = [
+        61.57627118644068,
+        58.144654088050316,
+        30.707395498392284,
+        52.235915492957744,
+        51.949891067538125,
+        57.62144821264894,
+        64.62068965517241,
+    ]
+    np.testing.assert_allclose(on_100(arr, run(arr, rounds=0).forecast[0]), expected, rtol=1e-12)
 
 
 def _kernel_list(arr):
     pe = possible_exchanges(arr.batch(1))
     k = np.flatnonzero(pe.exists[0])
-    return [(int(pe.actor_a[0, j]), int(pe.actor_b[0, j]), int(pe.issue_b[0, j]),
-             int(pe.issue_a[0, j]), float(pe.gain[0, j]), bool(pe.valid[0, j]),
-             float(pe.to_a[0, j]), float(pe.to_b[0, j])) for j in k], pe
+    return [
+        (
+            int(pe.actor_a[0, j]),
+            int(pe.actor_b[0, j]),
+            int(pe.issue_b[0, j]),
+            int(pe.issue_a[0, j]),
+            float(pe.gain[0, j]),
+            bool(pe.valid[0, j]),
+            float(pe.to_a[0, j]),
+            float(pe.to_b[0, j]),
+        )
+        for j in k
+    ], pe
 
 
 def _oracle_list(arr):
@@ -211,8 +269,19 @@ def _oracle_list(arr):
     s = np.nan_to_num(arr.value["salience"])
     c = np.nan_to_num(arr.value["capability"])
     found = first_round(x.tolist(), s.tolist(), c.tolist(), arr.present.tolist())
-    return [(e.a, e.b, e.p, e.q, e.gain, e.valid, lo[e.q] + e.y_a * span[e.q] / 100,
-             lo[e.p] + e.y_b * span[e.p] / 100) for e in found]
+    return [
+        (
+            e.a,
+            e.b,
+            e.p,
+            e.q,
+            e.gain,
+            e.valid,
+            lo[e.q] + e.y_a * span[e.q] / 100,
+            lo[e.p] + e.y_b * span[e.p] / 100,
+        )
+        for e in found
+    ]
 
 
 @pytest.mark.parametrize("name", ["sample_data.txt", "cop21.csv", "copenhagen.csv"])
@@ -224,11 +293,11 @@ def test_first_round_list_matches_oracle(name):
     oracle = _oracle_list(arr)
     assert [e[:4] for e in mine] == [e[:4] for e in oracle]
     assert [e[5] for e in mine] == [e[5] for e in oracle]
-    np.testing.assert_allclose([e[4] for e in mine], [e[4] for e in oracle], rtol=1e-9,
-                               atol=1e-12)
+    np.testing.assert_allclose([e[4] for e in mine], [e[4] for e in oracle], rtol=1e-9, atol=1e-12)
     valid = [k for k, e in enumerate(oracle) if e[5]]
-    np.testing.assert_allclose([mine[k][6:] for k in valid], [oracle[k][6:] for k in valid],
-                               atol=1e-9)
+    np.testing.assert_allclose(
+        [mine[k][6:] for k in valid], [oracle[k][6:] for k in valid], atol=1e-9
+    )
 
 
 def test_first_round_sample_data_published_numbers():
@@ -243,10 +312,17 @@ def test_first_round_sample_data_published_numbers():
     realised = run(arr, rounds=1).extras["rounds"][0][1]["exchanges"]
     assert [e["gain"] for e in realised[:2]] == pytest.approx(gains[:2], abs=1e-12)
     willems, wcentr = realised[0]["legs"]
-    assert (willems["actor"], willems["issue"], willems["from"], willems["to"]) == \
-        ("willems", "extra-investering", 25.0, 100.0)
-    assert (wcentr["actor"], wcentr["issue"], wcentr["from"]) == \
-        ("wcentr", "tolheffing-binnenstad", 0.0)
+    assert (willems["actor"], willems["issue"], willems["from"], willems["to"]) == (
+        "willems",
+        "extra-investering",
+        25.0,
+        100.0,
+    )
+    assert (wcentr["actor"], wcentr["issue"], wcentr["from"]) == (
+        "wcentr",
+        "tolheffing-binnenstad",
+        0.0,
+    )
     assert wcentr["to"] == pytest.approx(61.05117364047237, abs=1e-9)
 
 
@@ -258,13 +334,14 @@ def test_round_one_matches_reference_seed_by_seed():
     ref = reference_runs("sample_data.reference-runs.csv")
     assert len({tuple(np.round(ref[s, 1], 6)) for s in range(50)}) == 2
     for seed in range(50):
-        out = run(arr, rng=PythonRandom(seed), rounds=1, ties="random",
-                  record_exchanges=False)
-        np.testing.assert_allclose(on_100(arr, out.forecast[0]), ref[seed, 1], atol=1e-9,
-                                   err_msg=f"seed {seed}")
+        out = run(arr, rng=PythonRandom(seed), rounds=1, ties="random", record_exchanges=False)
+        np.testing.assert_allclose(
+            on_100(arr, out.forecast[0]), ref[seed, 1], atol=1e-9, err_msg=f"seed {seed}"
+        )
 
 
 # -- batching, randomness, variants -----------------------------------------------------------
+
 
 def test_each_draw_of_a_batch_runs_as_on_its_own():
     """A batch of perturbed draws gives, draw by draw, what a batch of one gives."""
@@ -273,15 +350,22 @@ def test_each_draw_of_a_batch_runs_as_on_its_own():
     base = arr.batch(4)
     batch = base.replace(
         salience=np.clip(base.salience * gen.uniform(0.9, 1.1, base.salience.shape), 0, 1),
-        position=np.clip(base.position + gen.normal(0, 3, base.position.shape),
-                         arr.scale_min, arr.scale_max))
+        position=np.clip(
+            base.position + gen.normal(0, 3, base.position.shape), arr.scale_min, arr.scale_max
+        ),
+    )
     params = Params(rounds=4)
     together = kernel(batch, params)
     for b in range(4):
-        alone = kernel(batch.replace(**{k: getattr(batch, k)[b:b + 1] for k in
-                                        ("capability", "position", "salience")}), params)
-        np.testing.assert_allclose(together.extras["outcomes"][b], alone.extras["outcomes"][0],
-                                   rtol=1e-12, atol=1e-12)
+        alone = kernel(
+            batch.replace(
+                **{k: getattr(batch, k)[b : b + 1] for k in ("capability", "position", "salience")}
+            ),
+            params,
+        )
+        np.testing.assert_allclose(
+            together.extras["outcomes"][b], alone.extras["outcomes"][0], rtol=1e-12, atol=1e-12
+        )
         assert together.extras["rounds"][b] == alone.extras["rounds"][0]
     assert len({together.forecast[b].tobytes() for b in range(4)}) == 4
 
@@ -293,9 +377,15 @@ def test_random_ties_are_seeded():
     b = kingmaker.forecast(sc, ["exchange"], seed=11, settings=settings).to_dict()
     assert a == b and a["seed"] == 11
     # round 1 has one tie: two outcomes, each about half the time over seeds
-    firsts = {round(kingmaker.forecast(sc, ["exchange"], seed=s, settings={
-        "exchange": {"ties": "random", "rounds": 1}}).value("exchange", "wanneer-tol"), 9)
-        for s in range(12)}
+    firsts = {
+        round(
+            kingmaker.forecast(
+                sc, ["exchange"], seed=s, settings={"exchange": {"ties": "random", "rounds": 1}}
+            ).value("exchange", "wanneer-tol"),
+            9,
+        )
+        for s in range(12)
+    }
     assert len(firsts) == 2
 
 
@@ -324,8 +414,9 @@ def test_random_rate_draws_rates_between_break_even_points():
 def test_randomised_equal_gain():
     arr = arrays("sample_data.txt")
     plain = run(arr, rounds=3)
-    assert np.array_equal(run(arr, rng=np.random.default_rng(1), rounds=3, p=0.0).forecast,
-                          plain.forecast)
+    assert np.array_equal(
+        run(arr, rng=np.random.default_rng(1), rounds=3, p=0.0).forecast, plain.forecast
+    )
     one = run(arr, rng=np.random.default_rng(1), rounds=3, p=0.8)
     again = run(arr, rng=np.random.default_rng(1), rounds=3, p=0.8)
     assert np.array_equal(one.forecast, again.forecast)
@@ -333,18 +424,26 @@ def test_randomised_equal_gain():
     lo, hi = arr.scale_min, arr.scale_max
     traj = one.trajectory[0]
     assert ((traj >= lo - 1e-9) & (traj <= hi + 1e-9)).all()
-    unequal = [e for r in one.extras["rounds"][0] for e in r["exchanges"]
-               if abs(e["legs"][0]["gain"] - e["legs"][1]["gain"]) > 1e-6]
+    unequal = [
+        e
+        for r in one.extras["rounds"][0]
+        for e in r["exchanges"]
+        if abs(e["legs"][0]["gain"] - e["legs"][1]["gain"]) > 1e-6
+    ]
     assert unequal
 
 
-@pytest.mark.parametrize("settings, words", [
-    ({"variant": "random_rate", "p": 0.5}, "equal_gain variant only"),
-    ({"p": 1.5}, "less than or equal to 1"),
-    ({"ties": "coin"}, "'first' or 'random'"),
-    ({"rounds": -1}, "greater than or equal to 0"),
-    ({"round": 3}, "unknown setting"),
-], ids=["p-with-random-rate", "p-too-large", "bad-tie-rule", "negative-rounds", "typo"])
+@pytest.mark.parametrize(
+    "settings, words",
+    [
+        ({"variant": "random_rate", "p": 0.5}, "equal_gain variant only"),
+        ({"p": 1.5}, "less than or equal to 1"),
+        ({"ties": "coin"}, "'first' or 'random'"),
+        ({"rounds": -1}, "greater than or equal to 0"),
+        ({"round": 3}, "unknown setting"),
+    ],
+    ids=["p-with-random-rate", "p-too-large", "bad-tie-rule", "negative-rounds", "typo"],
+)
 def test_bad_settings_are_reported(settings, words):
     with pytest.raises(ModelSettingsError, match=words):
         registry.make_params(registry.get("exchange"), settings)
@@ -355,11 +454,17 @@ def test_absent_actors_never_trade_on_their_missing_issues():
     trajectory entries are empty."""
     sc = kingmaker.load_scenario(DECIDE / "cop21.csv")
     arr = compile_scenario(sc)
-    absent = {(arr.actor_ids[a], arr.issue_ids[i]) for a, i in zip(*np.nonzero(~arr.present))}
+    absent = {
+        (arr.actor_ids[a], arr.issue_ids[i]) for a, i in zip(*np.nonzero(~arr.present), strict=True)
+    }
     assert len(absent) == 14
     f = kingmaker.forecast(sc, ["exchange"], rounds=3)
-    legs = [(leg["actor"], leg["issue"]) for r in f.run("exchange").extras["rounds"]
-            for e in r["exchanges"] for leg in e["legs"]]
+    legs = [
+        (leg["actor"], leg["issue"])
+        for r in f.run("exchange").extras["rounds"]
+        for e in r["exchanges"]
+        for leg in e["legs"]
+    ]
     assert len(legs) > 100 and not absent & set(legs)
     for actor, issue in absent:
         traj = f.run("exchange").issue(issue).trajectory
@@ -384,4 +489,5 @@ def test_records_agree_with_trajectory():
         np.testing.assert_allclose(traj[t], where, atol=1e-9)
         start = start + step * (traj[t] - start)
     assert out.extras["exchange_counts"][0].tolist() == [
-        len(out.extras["rounds"][0][t]["exchanges"]) for t in (1, 2)]
+        len(out.extras["rounds"][0][t]["exchanges"]) for t in (1, 2)
+    ]

@@ -48,7 +48,8 @@ def check(ours: np.ndarray, ref: np.ndarray, rounds: slice) -> None:
     limit = bound(z.size)
     worst = np.unravel_index(np.argmax(np.abs(z)), z.shape)
     assert np.abs(z).max() <= limit, (
-        f"round {rounds.start + worst[0]}, issue {worst[1]}: z = {z[worst]:.2f} > {limit:.2f}")
+        f"round {rounds.start + worst[0]}, issue {worst[1]}: z = {z[worst]:.2f} > {limit:.2f}"
+    )
 
 
 @pytest.fixture(scope="module", params=list(CASES))
@@ -56,8 +57,13 @@ def case(request):
     name = request.param
     file, draws = CASES[name]
     arr = arrays(file)
-    out = run(arr, batch_size=draws, rng=np.random.default_rng(20240611), ties="random",
-              record_exchanges=False)
+    out = run(
+        arr,
+        batch_size=draws,
+        rng=np.random.default_rng(20240611),
+        ties="random",
+        record_exchanges=False,
+    )
     ours = on_100(arr, out.extras["outcomes"])
     return name, ours
 
@@ -74,8 +80,14 @@ def test_matches_the_exact_check_runs_in_every_round(case):
 def test_randomised_equal_gain_matches_the_package():
     """p = 0.8 against the package's runs with the same p (200 seeds, exact check)."""
     arr = arrays("sample_data.txt")
-    out = run(arr, batch_size=300, rng=np.random.default_rng(8), ties="random", p=0.8,
-              record_exchanges=False)
+    out = run(
+        arr,
+        batch_size=300,
+        rng=np.random.default_rng(8),
+        ties="random",
+        p=0.8,
+        record_exchanges=False,
+    )
     ref = reference_runs("sample_data.p08-exact-check-runs.csv")
     ours = on_100(arr, out.extras["outcomes"])
     assert ours.shape[1:] == ref.shape[1:]

@@ -41,21 +41,27 @@ def random_scenario(seed: int, n: int, d: int):
     return cap, sal, pos
 
 
-def assert_same_as_oracle(settings: dict, seed: int, n: int, d: int, accommodation=None,
-                          draws: int | None = None):
+def assert_same_as_oracle(
+    settings: dict, seed: int, n: int, d: int, accommodation=None, draws: int | None = None
+):
     cap, sal, pos = random_scenario(seed, n, d)
     opts = oracle.Options(**settings)
     states, ratios, challenges = oracle.run(
-        cap.tolist(), sal.tolist(), pos.tolist(), opts,
+        cap.tolist(),
+        sal.tolist(),
+        pos.tolist(),
+        opts,
         None if accommodation is None else accommodation.tolist(),
-        None if draws is None else np.random.default_rng(draws))
+        None if draws is None else np.random.default_rng(draws),
+    )
     rng = None if draws is None else np.random.default_rng(draws)
     run = simulate(cap[None], sal[None], pos[None], accommodation, Params(**settings), rng)
     assert run.turns[0] == len(states) - 1
     np.testing.assert_array_equal(run.positions[0], np.array([s.pos for s in states]))
     np.testing.assert_array_equal(run.fractional_change[0], ratios)
-    np.testing.assert_array_equal(run.position_probability[0],
-                                  [s.position_probabilities() for s in states])
+    np.testing.assert_array_equal(
+        run.position_probability[0], [s.position_probabilities() for s in states]
+    )
     np.testing.assert_array_equal(run.expected[0], states[-1].expected_position())
     for t, chosen in enumerate(challenges):
         targets = [chosen[i][0] if i in chosen else -1 for i in range(n)]
@@ -63,8 +69,9 @@ def assert_same_as_oracle(settings: dict, seed: int, n: int, d: int, accommodati
     return run
 
 
-@pytest.mark.parametrize(("key", "value"), [(k, v) for k, vs in OPTIONS.items() for v in vs],
-                         ids=lambda x: str(x))
+@pytest.mark.parametrize(
+    ("key", "value"), [(k, v) for k, vs in OPTIONS.items() for v in vs], ids=lambda x: str(x)
+)
 def test_each_option_matches_the_loop_restatement(key, value):
     for seed, n, d in ((1, 6, 2), (2, 5, 1)):
         assert_same_as_oracle({key: value, "rounds": 10}, seed, n, d)
@@ -106,13 +113,14 @@ def test_rows_of_a_batch_are_independent():
     batch = simulate(cap, sal, pos, None, Params())
     assert len(set(batch.turns.tolist())) > 1
     for r in range(3):
-        one = simulate(cap[r:r + 1], sal[r:r + 1], pos[r:r + 1], None, Params())
+        one = simulate(cap[r : r + 1], sal[r : r + 1], pos[r : r + 1], None, Params())
         t = one.turns[0]
         assert batch.turns[r] == t
-        np.testing.assert_array_equal(batch.positions[r, :t + 1], one.positions[0])
-        np.testing.assert_array_equal(batch.positions[r, t + 1:],
-                                      np.broadcast_to(one.positions[0, -1],
-                                                      batch.positions[r, t + 1:].shape))
+        np.testing.assert_array_equal(batch.positions[r, : t + 1], one.positions[0])
+        np.testing.assert_array_equal(
+            batch.positions[r, t + 1 :],
+            np.broadcast_to(one.positions[0, -1], batch.positions[r, t + 1 :].shape),
+        )
         np.testing.assert_array_equal(batch.expected[r], one.expected[0])
 
 
@@ -133,14 +141,21 @@ def test_a_lone_actor_and_identical_actors_stay_put():
 
 # ---------------------------------------------------------------- scenario level
 
+
 def scenario_doc(actors, issues=("a", "b"), settings=None):
     """actors: {id: (capability, {issue: (position, salience)})}."""
     doc = {
         "scenario": {"id": "t", "title": "t"},
         "issues": [{"id": i, "question": i} for i in issues],
-        "actors": [{"id": a, "name": a, "capability": c,
-                    "issues": {i: {"position": p, "salience": s} for i, (p, s) in st.items()}}
-                   for a, (c, st) in actors.items()],
+        "actors": [
+            {
+                "id": a,
+                "name": a,
+                "capability": c,
+                "issues": {i: {"position": p, "salience": s} for i, (p, s) in st.items()},
+            }
+            for a, (c, st) in actors.items()
+        ],
     }
     if settings:
         doc["models"] = {"settings": {"smp": settings}}
@@ -161,13 +176,14 @@ def test_auto_dimensions_is_joint_under_ktab_conditions_else_separate():
     over = dict(FOUR, y=(100, {"a": (90, 0.8), "b": (50, 0.6)}))
     sep = kingmaker.forecast(scenario_doc(over), ["smp"]).run("smp")
     assert sep.extras["dimensions"] == "separate"
-    with pytest.raises(ModelSettingsError, match="saliences add up to 1.4"):
+    with pytest.raises(ModelSettingsError, match=r"saliences add up to 1\.4"):
         kingmaker.forecast(scenario_doc(over, settings={"dimensions": "joint"}), ["smp"])
 
 
 def test_separate_issues_equal_one_issue_scenarios():
-    both = kingmaker.forecast(scenario_doc(FOUR, settings={"dimensions": "separate"}),
-                              ["smp"]).run("smp")
+    both = kingmaker.forecast(scenario_doc(FOUR, settings={"dimensions": "separate"}), ["smp"]).run(
+        "smp"
+    )
     for issue in ("a", "b"):
         alone = {k: (c, {issue: st[issue]}) for k, (c, st) in FOUR.items()}
         one = kingmaker.forecast(scenario_doc(alone, issues=(issue,)), ["smp"]).run("smp")
@@ -202,14 +218,26 @@ def test_actors_without_weight_or_absent_sit_out():
 
 def test_scale_maps_to_ktab_unit_interval():
     """Positions on 1000..2000 run exactly like the same positions on 0..100."""
+
     def doc(lo, hi):
-        d = {"scenario": {"id": "s", "title": "s"},
-             "issues": [{"id": "i", "question": "i", "scale": {"min": lo, "max": hi}}],
-             "actors": [{"id": a, "name": a, "capability": c,
-                         "issues": {"i": {"position": lo + (hi - lo) * p / 4,
-                                          "salience": s}}}
-                        for a, c, p, s in (("a", 10, 0, 0.9), ("b", 20, 1, 0.5),
-                                           ("c", 15, 2, 0.7), ("d", 30, 4, 0.3))]}
+        d = {
+            "scenario": {"id": "s", "title": "s"},
+            "issues": [{"id": "i", "question": "i", "scale": {"min": lo, "max": hi}}],
+            "actors": [
+                {
+                    "id": a,
+                    "name": a,
+                    "capability": c,
+                    "issues": {"i": {"position": lo + (hi - lo) * p / 4, "salience": s}},
+                }
+                for a, c, p, s in (
+                    ("a", 10, 0, 0.9),
+                    ("b", 20, 1, 0.5),
+                    ("c", 15, 2, 0.7),
+                    ("d", 30, 4, 0.3),
+                )
+            ],
+        }
         return kingmaker.forecast(kingmaker.build_scenario(d), ["smp"]).run("smp").issues[0]
 
     unit, wide = doc(0.0, 100.0), doc(1000.0, 2000.0)
@@ -218,20 +246,29 @@ def test_scale_maps_to_ktab_unit_interval():
 
 
 def test_ideal_adjustment_settings():
-    pairs = [{"actor": "w", "toward": "w", "rate": 0.5}, {"actor": "w", "toward": "x",
-                                                         "rate": 0.25}]
-    lagging = kingmaker.forecast(scenario_doc(FOUR, settings={"ideal_adjustment": pairs}),
-                                 ["smp"]).run("smp")
+    pairs = [
+        {"actor": "w", "toward": "w", "rate": 0.5},
+        {"actor": "w", "toward": "x", "rate": 0.25},
+    ]
+    lagging = kingmaker.forecast(
+        scenario_doc(FOUR, settings={"ideal_adjustment": pairs}), ["smp"]
+    ).run("smp")
     plain = kingmaker.forecast(scenario_doc(FOUR), ["smp"]).run("smp")
     assert not np.array_equal(lagging.issue("a").trajectory[:3], plain.issue("a").trajectory[:3])
     with pytest.raises(ModelSettingsError, match="unknown actor"):
-        kingmaker.forecast(scenario_doc(FOUR), ["smp"],
-                           settings={"smp": {"ideal_adjustment": [
-                               {"actor": "w", "toward": "nobody", "rate": 0.1}]}})
+        kingmaker.forecast(
+            scenario_doc(FOUR),
+            ["smp"],
+            settings={
+                "smp": {"ideal_adjustment": [{"actor": "w", "toward": "nobody", "rate": 0.1}]}
+            },
+        )
     with pytest.raises(ModelSettingsError, match="add up to more than 1"):
-        kingmaker.forecast(scenario_doc(FOUR), ["smp"],
-                           settings={"smp": {"ideal_adjustment": [
-                               {"actor": "w", "toward": "x", "rate": 0.5}]}})
+        kingmaker.forecast(
+            scenario_doc(FOUR),
+            ["smp"],
+            settings={"smp": {"ideal_adjustment": [{"actor": "w", "toward": "x", "rate": 0.5}]}},
+        )
 
 
 def test_stochastic_runs_follow_the_seed():
@@ -250,15 +287,26 @@ def test_stochastic_runs_follow_the_seed():
     assert np.array_equal(a.issue("a").trajectory, b.issue("a").trajectory)
 
 
-@pytest.mark.parametrize(("settings", "message"), [
-    ({"voting_rule": "majority"}, "voting_rule"),
-    ({"pce": "markov"}, "pce"),
-    ({"rounds": 0}, "rounds"),
-    ({"turns": 5}, "unknown setting"),
-    ({"ideal_adjustment": [{"actor": "w", "toward": "x", "rate": 1.5}]}, "rate"),
-    ({"ideal_adjustment": [{"actor": "w", "toward": "x", "rate": 0.1},
-                           {"actor": "w", "toward": "x", "rate": 0.2}]}, "twice"),
-], ids=["rule", "pce", "turns", "unknown", "rate", "twice"])
+@pytest.mark.parametrize(
+    ("settings", "message"),
+    [
+        ({"voting_rule": "majority"}, "voting_rule"),
+        ({"pce": "markov"}, "pce"),
+        ({"rounds": 0}, "rounds"),
+        ({"turns": 5}, "unknown setting"),
+        ({"ideal_adjustment": [{"actor": "w", "toward": "x", "rate": 1.5}]}, "rate"),
+        (
+            {
+                "ideal_adjustment": [
+                    {"actor": "w", "toward": "x", "rate": 0.1},
+                    {"actor": "w", "toward": "x", "rate": 0.2},
+                ]
+            },
+            "twice",
+        ),
+    ],
+    ids=["rule", "pce", "turns", "unknown", "rate", "twice"],
+)
 def test_bad_settings_are_clear_errors(settings, message):
     with pytest.raises(ModelSettingsError, match=message):
         registry.make_params(registry.get("smp"), settings)
@@ -267,15 +315,21 @@ def test_bad_settings_are_clear_errors(settings, message):
 def test_one_dimensional_samples_run_through_the_same_code(anchors):
     """BDM 1994 in Kingmaker's own format runs like KTAB's conversion of it for three turns
     (its capabilities are KTAB's powers / 100, which KTAB's tiny constants notice later)."""
-    own = kingmaker.forecast(kingmaker.load_scenario(anchors / "bdm1994/ExampleActors.csv"),
-                             ["smp"]).run("smp").issues[0]
-    ktab = kingmaker.forecast(kingmaker.load_scenario(anchors / "ktab/bdm94-emissions.csv"),
-                              ["smp"]).run("smp").issues[0]
-    np.testing.assert_allclose((own.trajectory[:4] - 4) / 6 * 100, ktab.trajectory[:4],
-                               atol=1e-9)
+    own = (
+        kingmaker.forecast(kingmaker.load_scenario(anchors / "bdm1994/ExampleActors.csv"), ["smp"])
+        .run("smp")
+        .issues[0]
+    )
+    ktab = (
+        kingmaker.forecast(kingmaker.load_scenario(anchors / "ktab/bdm94-emissions.csv"), ["smp"])
+        .run("smp")
+        .issues[0]
+    )
+    np.testing.assert_allclose((own.trajectory[:4] - 4) / 6 * 100, ktab.trajectory[:4], atol=1e-9)
     arrays = compile_scenario(kingmaker.load_scenario(anchors / "decide/sample_data.txt"))
-    run = kingmaker.forecast(kingmaker.load_scenario(anchors / "decide/sample_data.txt"),
-                             ["smp"]).run("smp")
+    run = kingmaker.forecast(
+        kingmaker.load_scenario(anchors / "decide/sample_data.txt"), ["smp"]
+    ).run("smp")
     assert run.extras["dimensions"] == "separate"
     for k, issue in enumerate(run.issues):
         lo, hi = arrays.scale_min[k], arrays.scale_max[k]
@@ -302,9 +356,9 @@ def test_draws_of_a_batch_through_the_kernel_and_in_chunks(monkeypatch):
     np.testing.assert_array_equal(whole.trajectory, chunked.trajectory)
     np.testing.assert_array_equal(whole.forecast, chunked.forecast)
     for b in range(3):
-        single = base.run_model(spec, arrays.batch(1).replace(position=pos[b:b + 1]), params)
+        single = base.run_model(spec, arrays.batch(1).replace(position=pos[b : b + 1]), params)
         t = int(single.rounds.max())
-        np.testing.assert_array_equal(whole.trajectory[b, :t + 1], single.trajectory[0])
+        np.testing.assert_array_equal(whole.trajectory[b, : t + 1], single.trajectory[0])
         np.testing.assert_array_equal(whole.forecast[b], single.forecast[0])
         np.testing.assert_array_equal(whole.rounds[b], single.rounds[0])
 

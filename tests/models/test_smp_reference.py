@@ -75,8 +75,9 @@ def test_logged_lines_match_ktab(name, runs):
     scenario, run = runs(name)
     fractional, probabilities = _reference_log(name)
     change = run.extras["fractional_change"][:, 0]
-    ours = [f"Fractional change compared to first step: {r:.4f}  (target={0.02:.4f}) "
-            for r in change]
+    ours = [
+        f"Fractional change compared to first step: {r:.4f}  (target={0.02:.4f}) " for r in change
+    ]
     assert ours == fractional
     prob = run.extras["position_probability"][:, :, 0]  # (turns + 1, actors)
     names = [a.name for a in scenario.actors]

@@ -24,17 +24,29 @@ SOURCE_TEXT = (
 )
 
 
-@pytest.mark.parametrize("raw,expected", [
-    ("Iran\u2019s \u2018own\u2019", "Iran's 'own'"),
-    ("\u201cquoted\u201d \u201equoted\u201f", '"quoted" "quoted"'),
-    ("a\u2013b a\u2014b a\u2212b a\u2010b", "a-b a-b a-b a-b"),
-    ("call \u2014 at call--at al-Kadhimi", "call-at call-at al-Kadhimi"),
-    ("one\u00a0two\n\nthree\t four  ", "one two three four"),
-    ("co\u00adoperate zero\u200bwidth", "cooperate zerowidth"),
-    ("wait\u2026 what", "wait... what"),
-    ("Case Stays", "Case Stays"),
-], ids=["apostrophes", "double-quotes", "dashes", "spaced-dashes", "whitespace", "invisible",
-        "ellipsis", "case"])
+@pytest.mark.parametrize(
+    "raw,expected",
+    [
+        ("Iran\u2019s \u2018own\u2019", "Iran's 'own'"),
+        ("\u201cquoted\u201d \u201equoted\u201f", '"quoted" "quoted"'),
+        ("a\u2013b a\u2014b a\u2212b a\u2010b", "a-b a-b a-b a-b"),
+        ("call \u2014 at call--at al-Kadhimi", "call-at call-at al-Kadhimi"),
+        ("one\u00a0two\n\nthree\t four  ", "one two three four"),
+        ("co\u00adoperate zero\u200bwidth", "cooperate zerowidth"),
+        ("wait\u2026 what", "wait... what"),
+        ("Case Stays", "Case Stays"),
+    ],
+    ids=[
+        "apostrophes",
+        "double-quotes",
+        "dashes",
+        "spaced-dashes",
+        "whitespace",
+        "invisible",
+        "ellipsis",
+        "case",
+    ],
+)
 def test_normalise(raw, expected):
     assert normalise(raw) == expected
 
@@ -42,18 +54,31 @@ def test_normalise(raw, expected):
 TEXT = normalise(SOURCE_TEXT)
 
 
-@pytest.mark.parametrize("quote,missing", [
-    ("Iran's leadership \"welcomed\" the call-at first.", None),     # typography differs
-    ("economic offices collect between 100 and 135 million dollars", None),  # nbsp in source
-    ("collect between 100 and\n   135 million", None),              # line break in the quote
-    ("Iran's leadership ... economic offices", None),                # ellipsis, in order
-    ("Iran's leadership [...] 135 million dollars", None),           # bracketed ellipsis
-    ("economic offices ... Iran's leadership", "Iran's leadership"),  # parts out of order
-    ("between 100 and 150 million dollars", "between 100 and 150 million dollars"),
-    ("iran's leadership", "iran's leadership"),                      # case matters
-    ("A cooperative line... did not last.", None),                   # soft hyphen and ellipsis
-], ids=["typography", "nbsp", "line-break", "ellipsis", "bracketed", "order", "changed",
-        "case", "soft-hyphen"])
+@pytest.mark.parametrize(
+    "quote,missing",
+    [
+        ('Iran\'s leadership "welcomed" the call-at first.', None),  # typography differs
+        ("economic offices collect between 100 and 135 million dollars", None),  # nbsp in source
+        ("collect between 100 and\n   135 million", None),  # line break in the quote
+        ("Iran's leadership ... economic offices", None),  # ellipsis, in order
+        ("Iran's leadership [...] 135 million dollars", None),  # bracketed ellipsis
+        ("economic offices ... Iran's leadership", "Iran's leadership"),  # parts out of order
+        ("between 100 and 150 million dollars", "between 100 and 150 million dollars"),
+        ("iran's leadership", "iran's leadership"),  # case matters
+        ("A cooperative line... did not last.", None),  # soft hyphen and ellipsis
+    ],
+    ids=[
+        "typography",
+        "nbsp",
+        "line-break",
+        "ellipsis",
+        "bracketed",
+        "order",
+        "changed",
+        "case",
+        "soft-hyphen",
+    ],
+)
 def test_quote_matching(quote, missing):
     assert first_missing_part(quote, TEXT) == missing
 
@@ -142,7 +167,8 @@ def test_doctored_scenario_findings(doctored):
     changed = by_where["actors[0].issues.troops.salience.evidence[0]"]
     assert "between 100 and 135 million dollars per month" in changed.closest
     assert by_where["actors[1].issues.troops.position.evidence[0]"].closest.startswith(
-        "Iran's leadership")
+        "Iran's leadership"
+    )
     assert by_where["actors[1].capability.evidence[0]"].reason == "the source has no text file"
     assert "lost.txt" in by_where["actors[1].issues.troops.salience.evidence[0]"].reason
     assert [(u.source, u.message) for u in report.unreadable_sources] == [("lost", "no such file")]
@@ -164,22 +190,40 @@ def test_cli_json_and_exit_code(capsys, doctored):
     assert code == 1
     doc = json.loads(out)
     assert doc["passed"] is False
-    assert doc["summary"] == {"numbers": 7, "unsourced": 2, "evidence": 5, "quotes": 5,
-                              "found": 1, "missing": 2, "unverifiable": 2,
-                              "uncited_sources": 1}
+    assert doc["summary"] == {
+        "numbers": 7,
+        "unsourced": 2,
+        "evidence": 5,
+        "quotes": 5,
+        "found": 1,
+        "missing": 2,
+        "unverifiable": 2,
+        "uncited_sources": 1,
+    }
     assert doc["uncited_sources"] == ["unused"]
     missing = [q for q in doc["quotes"] if q["status"] == "missing"]
     assert {q["missing_part"] for q in missing} == {
-        "between 100 and 150 million dollars per month", "iran's leadership"}
+        "between 100 and 150 million dollars per month",
+        "iran's leadership",
+    }
     assert all(0 < q["similarity"] < 100 for q in missing)
 
 
 def test_cli_table(capsys, doctored):
     code, out, _ = run(capsys, "evidence", "check", str(doctored))
     assert code == 1
-    for text in ("Quotes not found", "Closest passage", "135", "Unverifiable quotes",
-                 "no text file", "lost.txt", "issues[0].status_quo", "never cited",
-                 "unused", "failed"):
+    for text in (
+        "Quotes not found",
+        "Closest passage",
+        "135",
+        "Unverifiable quotes",
+        "no text file",
+        "lost.txt",
+        "issues[0].status_quo",
+        "never cited",
+        "unused",
+        "failed",
+    ):
         assert text in out, text
 
 
@@ -187,9 +231,11 @@ def test_cli_table(capsys, doctored):
 def test_strict_fails_on_unsourced_numbers(capsys, tmp_path, strict, code):
     """Without missing quotes only --strict turns an unsourced number into a failure."""
     text = DOCTORED
-    for wrong, right in (("100 and 150 million", "100 and 135 million"),
-                         ("quote: \"iran's leadership\"", "quote: \"Iran's leadership\""),
-                         ("{source: lost, quote: anything}", "{source: memo}")):
+    for wrong, right in (
+        ("100 and 150 million", "100 and 135 million"),
+        ('quote: "iran\'s leadership"', 'quote: "Iran\'s leadership"'),
+        ("{source: lost, quote: anything}", "{source: memo}"),
+    ):
         assert wrong in text
         text = text.replace(wrong, right)
     path = tmp_path / "s.yaml"

@@ -49,31 +49,39 @@ def test_is_the_default_and_loads_without_warnings(sc):
     assert list(sc.models.default) == FLAGSHIP_MODELS
 
 
-@pytest.mark.parametrize("actor,aliases", [
-    ("pmc", ["PMC", "PMU", "PMF", "al-Hashed al-Shaabi", "Popular Mobilization Committee"]),
-    ("iran", ["Qassem Soleimani", "Qasem Soleimani", "Quds Force", "Tehran", "Khamenei"]),
-    ("kh", ["Hezbollah Brigades", "Kataib Hezbollah"]),
-    ("aah", ["Asa'ib Ahl al-Haq", "League of the Righteous"]),
-    ("badr", ["Badr Organization"]),
-    ("iraq_gov", ["Kadhimi", "al-Kadhimi", "Baghdad"]),
-    ("us", ["Washington", "Mark Pompeo"]),
-    ("najaf", ["the Najaf authority"]),
-    ("fatah", ["Fatah"]),
-    ("sadr", ["Muqtada al-Sadr"]),
-    ("krg", ["KRG"]),
-    ("sunni", ["Mohammed al-Halbousi"]),
-    ("protest", ["protesters"]),
-], ids=lambda v: v if isinstance(v, str) else None)
+@pytest.mark.parametrize(
+    "actor,aliases",
+    [
+        ("pmc", ["PMC", "PMU", "PMF", "al-Hashed al-Shaabi", "Popular Mobilization Committee"]),
+        ("iran", ["Qassem Soleimani", "Qasem Soleimani", "Quds Force", "Tehran", "Khamenei"]),
+        ("kh", ["Hezbollah Brigades", "Kataib Hezbollah"]),
+        ("aah", ["Asa'ib Ahl al-Haq", "League of the Righteous"]),
+        ("badr", ["Badr Organization"]),
+        ("iraq_gov", ["Kadhimi", "al-Kadhimi", "Baghdad"]),
+        ("us", ["Washington", "Mark Pompeo"]),
+        ("najaf", ["the Najaf authority"]),
+        ("fatah", ["Fatah"]),
+        ("sadr", ["Muqtada al-Sadr"]),
+        ("krg", ["KRG"]),
+        ("sunni", ["Mohammed al-Halbousi"]),
+        ("protest", ["protesters"]),
+    ],
+    ids=lambda v: v if isinstance(v, str) else None,
+)
 def test_actors_and_their_aliases(sc, actor, aliases):
     assert set(aliases) <= set(sc.actor(actor).aliases)
 
 
 def test_aliases_name_actors_the_sources_mention(sc, folder):
     """Each actor is named in a source text under its name or one of its aliases."""
-    texts = " ".join(normalise((folder / s.file).read_text(encoding="utf-8"))
-                     for s in sc.scenario.sources if s.file)
-    unnamed = {a.id for a in sc.actors
-               if not any(normalise(n) in texts for n in (a.name, *a.aliases))}
+    texts = " ".join(
+        normalise((folder / s.file).read_text(encoding="utf-8"))
+        for s in sc.scenario.sources
+        if s.file
+    )
+    unnamed = {
+        a.id for a in sc.actors if not any(normalise(n) in texts for n in (a.name, *a.aliases))
+    }
     # the two documents do not name these; they come from the analyst's knowledge
     assert unnamed == {"fatah", "sadr", "krg"}
 
@@ -117,8 +125,10 @@ def test_input_evidence_respects_as_of(sc):
 def test_the_brief_predates_the_first_session(sc, folder):
     text = (folder / sc.source("epc-brief").file).read_text(encoding="utf-8")
     assert "the strategic dialogue to be held between Baghdad and Washington" in text
-    assert "the recent visit by the Quds Force commander Esmail Qaani to Baghdad on 3 June 2020" \
+    assert (
+        "the recent visit by the Quds Force commander Esmail Qaani to Baghdad on 3 June 2020"
         in text
+    )
 
 
 def test_outcomes_are_observed_later_on_the_same_scales(sc):
@@ -152,9 +162,15 @@ def test_sources_registered_with_clean_and_raw_texts(sc, folder):
     assert article.author == "Maya Carlin" and article.date == "2020-06-24"
     clean = (folder / article.file).read_text(encoding="utf-8")
     raw = (folder / article.raw_file).read_text(encoding="utf-8")
-    for boilerplate in ("reCAPTCHA", "Share On Facebook", "Related coverage",
-                        "Seven Notorious Fake Quotes", "Tammuz", "Join the Algemeiner",
-                        "The opinions presented by Algemeiner bloggers"):
+    for boilerplate in (
+        "reCAPTCHA",
+        "Share On Facebook",
+        "Related coverage",
+        "Seven Notorious Fake Quotes",
+        "Tammuz",
+        "Join the Algemeiner",
+        "The opinions presented by Algemeiner bloggers",
+    ):
         assert boilerplate in raw and boilerplate not in clean, boilerplate
     # the clean text is the raw text's own words: every paragraph but the byline is in it
     paragraphs = [p for p in clean.split("\n\n") if p.strip() != "by Maya Carlin"]
@@ -162,13 +178,16 @@ def test_sources_registered_with_clean_and_raw_texts(sc, folder):
     assert "29th attack" in clean and "120-day waiver" in clean
     assert "Latest Briefs" not in (folder / brief.file).read_text(encoding="utf-8")
     assert normalise((folder / brief.file).read_text(encoding="utf-8")) in normalise(
-        (folder / brief.raw_file).read_text(encoding="utf-8"))
+        (folder / brief.raw_file).read_text(encoding="utf-8")
+    )
 
 
 @pytest.mark.skipif(not SEEDS.is_dir(), reason="the shared seed documents are not here")
 def test_raw_files_are_the_seed_documents(sc, folder):
-    for source_id, seed in (("epc-brief", "000_6d91e5886c4d5d67.txt"),
-                            ("carlin-2020", "002_71625c077ce69a1e.txt")):
+    for source_id, seed in (
+        ("epc-brief", "000_6d91e5886c4d5d67.txt"),
+        ("carlin-2020", "002_71625c077ce69a1e.txt"),
+    ):
         shipped = (folder / sc.source(source_id).raw_file).read_bytes()
         assert shipped == (SEEDS / seed).read_bytes(), source_id
 
@@ -181,14 +200,21 @@ def test_brief_figures_are_quoted(sc):
     assert "120-day waiver" in quotes
 
 
-IRAN_LEVERS = ["pmc-in-delegation", "no-binding-without-timetable", "katyusha-messages",
-               "loyalty-media-campaign", "escalation-ministries"]
+IRAN_LEVERS = [
+    "pmc-in-delegation",
+    "no-binding-without-timetable",
+    "katyusha-messages",
+    "loyalty-media-campaign",
+    "escalation-ministries",
+]
 
 
 def test_presets_are_irans_levers_and_the_us_ones(sc):
     assert [iv.id for iv in sc.interventions if iv.actor == "iran"] == IRAN_LEVERS
     assert {iv.id for iv in sc.interventions if iv.actor == "us"} == {
-        "link-support-to-presence", "end-energy-waivers"}
+        "link-support-to-presence",
+        "end-energy-waivers",
+    }
     for iv in sc.interventions:
         assert iv.evidence and all(ev.quote for ev in iv.evidence), iv.id
         assert iv.judgement, iv.id
@@ -204,10 +230,18 @@ def _current(sc, change):
     return getattr(stance, change.parameter).value
 
 
-@pytest.mark.parametrize("preset", [
-    "pmc-in-delegation", "no-binding-without-timetable", "katyusha-messages",
-    "loyalty-media-campaign", "escalation-ministries", "link-support-to-presence",
-    "end-energy-waivers"])
+@pytest.mark.parametrize(
+    "preset",
+    [
+        "pmc-in-delegation",
+        "no-binding-without-timetable",
+        "katyusha-messages",
+        "loyalty-media-campaign",
+        "escalation-ministries",
+        "link-support-to-presence",
+        "end-energy-waivers",
+    ],
+)
 def test_every_change_of_a_preset_changes_something(sc, preset):
     """A preset whose change is a no-op (set to the current value, shift by 0, factor 1,
     a relation set to its current strength) would mislead the influence analysis."""
@@ -220,8 +254,9 @@ def test_every_change_of_a_preset_changes_something(sc, preset):
         elif isinstance(change, SetRelation):
             key = (change.from_, change.to, change.kind)
             assert relations.get(key) != change.strength
-            assert change.from_ in sc.actor_ids and (change.to in sc.actor_ids or
-                                                     change.to in added)
+            assert change.from_ in sc.actor_ids and (
+                change.to in sc.actor_ids or change.to in added
+            )
         elif isinstance(change, SetParameter):
             if change.issue is not None:
                 assert _current(sc, change) != change.to
@@ -234,8 +269,7 @@ def test_every_change_of_a_preset_changes_something(sc, preset):
 
 
 def test_relations_tie_iran_to_the_factions(sc):
-    patrons = {(r.to, r.strength) for r in sc.relations
-               if r.from_ == "iran" and r.kind == "patron"}
+    patrons = {(r.to, r.strength) for r in sc.relations if r.from_ == "iran" and r.kind == "patron"}
     assert {to for to, _ in patrons} == {"kh", "aah", "badr", "pmc"}
     strength = dict(patrons)
     assert strength["kh"] >= strength["aah"] >= strength["pmc"]

@@ -57,6 +57,8 @@ def test_forecast_table_matches_the_models(sc):
     for row in rows:
         issue = row[0]
         for model, cell in zip(models, row[1:-1], strict=True):
-            assert float(cell) == pytest.approx(result.value(model, issue), abs=0.05), \
-                (model, issue)
+            assert float(cell) == pytest.approx(result.value(model, issue), abs=0.05), (
+                model,
+                issue,
+            )
         assert float(row[-1]) == sc.issue(issue).outcome.value

@@ -129,44 +129,120 @@ def test_decide_with_errors_points_at_the_bad_rows():
 
 BAD_FILES = [
     # (name, text, format, line, words expected in the message)
-    ("bdm_header.csv", "Actor,Power,Position,Salience\nA,1,2,0.5\n", "bdm-csv", 1,
-     ["Actor,Capability,Position,Salience"]),
-    ("bdm_fields.csv", "Actor,Capability,Position,Salience\nA,1,2\n", None, 2,
-     ["expected 4 fields"]),
-    ("bdm_number.csv", "Actor,Capability,Position,Salience\nA,1,2,0.5\nB,x1,3,0.5\n", None, 3,
-     ["Capability", "expected a number", "x1"]),
-    ("bdm_negative.csv", "Actor,Capability,Position,Salience\nA,-1,2,0.5\n", None, 2,
-     ["Capability", ">= 0"]),
-    ("bdm_dup.csv", "Actor,Capability,Position,Salience\nA,1,2,0.5\nA,1,3,0.5\n", None, 3,
-     ["listed twice", "line 2"]),
-    ("bdm_nan.csv", "Actor,Capability,Position,Salience\nA,1,nan,0.5\n", None, 2,
-     ["finite"]),
+    (
+        "bdm_header.csv",
+        "Actor,Power,Position,Salience\nA,1,2,0.5\n",
+        "bdm-csv",
+        1,
+        ["Actor,Capability,Position,Salience"],
+    ),
+    (
+        "bdm_fields.csv",
+        "Actor,Capability,Position,Salience\nA,1,2\n",
+        None,
+        2,
+        ["expected 4 fields"],
+    ),
+    (
+        "bdm_number.csv",
+        "Actor,Capability,Position,Salience\nA,1,2,0.5\nB,x1,3,0.5\n",
+        None,
+        3,
+        ["Capability", "expected a number", "x1"],
+    ),
+    (
+        "bdm_negative.csv",
+        "Actor,Capability,Position,Salience\nA,-1,2,0.5\n",
+        None,
+        2,
+        ["Capability", ">= 0"],
+    ),
+    (
+        "bdm_dup.csv",
+        "Actor,Capability,Position,Salience\nA,1,2,0.5\nA,1,3,0.5\n",
+        None,
+        3,
+        ["listed twice", "line 2"],
+    ),
+    ("bdm_nan.csv", "Actor,Capability,Position,Salience\nA,1,nan,0.5\n", None, 2, ["finite"]),
     ("bdm_empty.csv", "Actor,Capability,Position,Salience\n", None, 1, ["no actor rows"]),
-    ("ktab_count.csv", "T,d,3,1,\nActor,Desc,Power,P,S\nA,a,1,10,50\nB,b,1,20,50\n", None, 1,
-     ["announces 3 actors", "2 actor rows"]),
-    ("ktab_range.csv", "T,d,1,1,\nActor,Desc,Power,P,S\nA,a,1,120,50\n", None, 3,
-     ["P", "<= 100", "120"]),
-    ("ktab_header.csv", "T,d,1,2,\nActor,Desc,Power,P,S\nA,a,1,10,50\n", None, 2,
-     ["2 dimension(s) need 7"]),
-    ("decide_actor.csv", "#A\tA\tA\n#P\tI\tI\n#D\tB\tI\t50\t0.5\t1\n", None, 3,
-     ["actor 'B'", "#A"]),
-    ("decide_sal.csv", "#A\tA\tA\n#P\tI\tI\n#D\tA\tI\t50\t1.5\t1\n", None, 3,
-     ["salience", "<= 1"]),
-    ("decide_dup.csv", "#A\tA\tA\n#P\tI\tI\n#D\tA\tI\t50\t0.5\t1\n#D\tA\tI\t40\t0.5\t1\n",
-     None, 4, ["given twice", "line 3"]),
-    ("decide_tag.csv", "#A\tA\tA\n#P\tI\tI\n#X\tfoo\n#D\tA\tI\t50\t0.5\t1\n", None, 3,
-     ["unknown row type", "#X"]),
-    ("decide_scale.csv", "#A\tA\tA\n#P\tI\tI\n#M\tI\t0\n#M\tI\t10\n#D\tA\tI\t50\t0.5\t1\n",
-     None, 5, ["outside the issue's scale 0..10"]),
-    ("bad.xml", "<Scenario><name>x</name><Dimensions><dName>d</dName></Dimensions>"
-     "<Actors><Actor><name>A</name><capability>1</capability><Position><dCoord>5</dCoord>"
-     "</Position></Actor></Actors>", None, 1, ["not well-formed"]),
-    ("noactors.xml", "<Scenario>\n<name>x</name>\n<Dimensions><dName>d</dName></Dimensions>\n"
-     "<Actors>\n</Actors>\n</Scenario>", None, 4, ["no <Actor>"]),
-    ("xml_count.xml", "<Scenario>\n<name>x</name>\n<Dimensions><dName>d</dName><dName>e</dName>"
-     "</Dimensions>\n<Actors>\n<Actor><name>A</name><capability>1</capability>\n<Position>"
-     "<dCoord>5</dCoord></Position>\n<Salience><dSal>5</dSal><dSal>5</dSal></Salience>"
-     "</Actor>\n</Actors>\n</Scenario>", None, 6, ["A", "expected 2 <dCoord>"]),
+    (
+        "ktab_count.csv",
+        "T,d,3,1,\nActor,Desc,Power,P,S\nA,a,1,10,50\nB,b,1,20,50\n",
+        None,
+        1,
+        ["announces 3 actors", "2 actor rows"],
+    ),
+    (
+        "ktab_range.csv",
+        "T,d,1,1,\nActor,Desc,Power,P,S\nA,a,1,120,50\n",
+        None,
+        3,
+        ["P", "<= 100", "120"],
+    ),
+    (
+        "ktab_header.csv",
+        "T,d,1,2,\nActor,Desc,Power,P,S\nA,a,1,10,50\n",
+        None,
+        2,
+        ["2 dimension(s) need 7"],
+    ),
+    (
+        "decide_actor.csv",
+        "#A\tA\tA\n#P\tI\tI\n#D\tB\tI\t50\t0.5\t1\n",
+        None,
+        3,
+        ["actor 'B'", "#A"],
+    ),
+    ("decide_sal.csv", "#A\tA\tA\n#P\tI\tI\n#D\tA\tI\t50\t1.5\t1\n", None, 3, ["salience", "<= 1"]),
+    (
+        "decide_dup.csv",
+        "#A\tA\tA\n#P\tI\tI\n#D\tA\tI\t50\t0.5\t1\n#D\tA\tI\t40\t0.5\t1\n",
+        None,
+        4,
+        ["given twice", "line 3"],
+    ),
+    (
+        "decide_tag.csv",
+        "#A\tA\tA\n#P\tI\tI\n#X\tfoo\n#D\tA\tI\t50\t0.5\t1\n",
+        None,
+        3,
+        ["unknown row type", "#X"],
+    ),
+    (
+        "decide_scale.csv",
+        "#A\tA\tA\n#P\tI\tI\n#M\tI\t0\n#M\tI\t10\n#D\tA\tI\t50\t0.5\t1\n",
+        None,
+        5,
+        ["outside the issue's scale 0..10"],
+    ),
+    (
+        "bad.xml",
+        "<Scenario><name>x</name><Dimensions><dName>d</dName></Dimensions>"
+        "<Actors><Actor><name>A</name><capability>1</capability><Position><dCoord>5</dCoord>"
+        "</Position></Actor></Actors>",
+        None,
+        1,
+        ["not well-formed"],
+    ),
+    (
+        "noactors.xml",
+        "<Scenario>\n<name>x</name>\n<Dimensions><dName>d</dName></Dimensions>\n"
+        "<Actors>\n</Actors>\n</Scenario>",
+        None,
+        4,
+        ["no <Actor>"],
+    ),
+    (
+        "xml_count.xml",
+        "<Scenario>\n<name>x</name>\n<Dimensions><dName>d</dName><dName>e</dName>"
+        "</Dimensions>\n<Actors>\n<Actor><name>A</name><capability>1</capability>\n<Position>"
+        "<dCoord>5</dCoord></Position>\n<Salience><dSal>5</dSal><dSal>5</dSal></Salience>"
+        "</Actor>\n</Actors>\n</Scenario>",
+        None,
+        6,
+        ["A", "expected 2 <dCoord>"],
+    ),
 ]
 
 
@@ -184,7 +260,7 @@ def test_bad_files_give_located_messages(write, name, text, fmt, line, words):
 
 def test_unrecognised_content_asks_for_a_format(write):
     path = write("notes.txt", "just some notes\nnothing tabular here\n")
-    with pytest.raises(ScenarioError, match="cannot tell the format.*--format"):
+    with pytest.raises(ScenarioError, match=r"cannot tell the format.*--format"):
         kingmaker.load_scenario(path)
 
 

@@ -68,8 +68,10 @@ def test_patron_links(scenario):
 
 
 def test_shift_propagates_to_proxies(scenario):
-    new, moves = apply_with_moves(scenario, iv(
-        {"op": "shift", "actor": "iran", "issue": "troops", "parameter": "position", "by": -10}))
+    new, moves = apply_with_moves(
+        scenario,
+        iv({"op": "shift", "actor": "iran", "issue": "troops", "parameter": "position", "by": -10}),
+    )
     assert pos(new, "iran", "troops") == 20
     assert pos(new, "kh", "troops") == pytest.approx(20 - 0.9 * 10)
     assert pos(new, "aah", "troops") == pytest.approx(25 - 0.6 * 10)
@@ -79,16 +81,20 @@ def test_shift_propagates_to_proxies(scenario):
 
 
 def test_propagation_can_be_switched_off(scenario):
-    new = apply_intervention(scenario, iv(
-        {"op": "shift", "actor": "iran", "issue": "troops", "parameter": "position", "by": -10}),
-        propagate=False)
+    new = apply_intervention(
+        scenario,
+        iv({"op": "shift", "actor": "iran", "issue": "troops", "parameter": "position", "by": -10}),
+        propagate=False,
+    )
     assert (pos(new, "kh", "troops"), pos(new, "aah", "troops")) == (20, 25)
 
 
 def test_relation_issue_limits_and_clipping(scenario):
     # econ: aah's link covers troops only; kh's position would pass the top of the 0-10 scale
-    new = apply_intervention(scenario, iv(
-        {"op": "shift", "actor": "iran", "issue": "econ", "parameter": "position", "by": 2}))
+    new = apply_intervention(
+        scenario,
+        iv({"op": "shift", "actor": "iran", "issue": "econ", "parameter": "position", "by": 2}),
+    )
     assert pos(new, "iran", "econ") == 10
     assert pos(new, "kh", "econ") == 10  # 9 + 0.9 * 2 = 10.8, clipped to the scale
     assert pos(new, "aah", "econ") == 7
@@ -96,29 +102,41 @@ def test_relation_issue_limits_and_clipping(scenario):
 
 def test_propagated_delta_is_the_move_actually_made(scenario):
     # iran 8 -> set 10 on a 0-10 scale: shift of +5 becomes +2 after clipping
-    new = apply_intervention(scenario, iv(
-        {"op": "shift", "actor": "iran", "issue": "econ", "parameter": "position", "by": 5}))
+    new = apply_intervention(
+        scenario,
+        iv({"op": "shift", "actor": "iran", "issue": "econ", "parameter": "position", "by": 5}),
+    )
     assert pos(new, "iran", "econ") == 10
     assert pos(new, "kh", "econ") == 10  # 9 + 0.9 * 2 -> clipped
 
 
 def test_explicit_change_to_a_proxy_wins(scenario):
-    new = apply_intervention(scenario, iv(
-        {"op": "shift", "actor": "iran", "issue": "troops", "parameter": "position", "by": -10},
-        {"op": "set", "actor": "kh", "issue": "troops", "parameter": "position", "to": 50}))
+    new = apply_intervention(
+        scenario,
+        iv(
+            {"op": "shift", "actor": "iran", "issue": "troops", "parameter": "position", "by": -10},
+            {"op": "set", "actor": "kh", "issue": "troops", "parameter": "position", "to": 50},
+        ),
+    )
     assert pos(new, "kh", "troops") == 50
     assert pos(new, "aah", "troops") == pytest.approx(19)
 
 
 def test_ranges_follow_their_value(scenario):
-    shifted = apply_intervention(scenario, iv(
-        {"op": "shift", "actor": "iran", "issue": "troops", "parameter": "salience", "by": 0.15}),
-        propagate=False)
+    shifted = apply_intervention(
+        scenario,
+        iv(
+            {"op": "shift", "actor": "iran", "issue": "troops", "parameter": "salience", "by": 0.15}
+        ),
+        propagate=False,
+    )
     sal = shifted.actor("iran").issues["troops"].salience
     assert (sal.range.low, sal.value, sal.range.high) == pytest.approx((0.75, 0.95, 1.0))
     assert "changed by intervention 'lever'" in sal.judgement
-    fixed = apply_intervention(scenario, iv(
-        {"op": "set", "actor": "iran", "issue": "troops", "parameter": "salience", "to": 0.4}))
+    fixed = apply_intervention(
+        scenario,
+        iv({"op": "set", "actor": "iran", "issue": "troops", "parameter": "salience", "to": 0.4}),
+    )
     sal = fixed.actor("iran").issues["troops"].salience
     assert sal.value == 0.4 and sal.range is None
     # kh follows the realised salience move 0.8 -> 0.4
@@ -126,16 +144,26 @@ def test_ranges_follow_their_value(scenario):
 
 
 def test_scale_capability_everywhere(scenario):
-    new, moves = apply_with_moves(scenario, iv(
-        {"op": "scale", "actor": "aah", "parameter": "capability", "factor": 0.5}))
+    new, moves = apply_with_moves(
+        scenario, iv({"op": "scale", "actor": "aah", "parameter": "capability", "factor": 0.5})
+    )
     aah = new.actor("aah")
     assert aah.capability.value == 2
     assert aah.capability_on("troops").value == 3  # the per-issue override is scaled too
     assert aah.capability_on("econ").value == 2
     assert len(moves) == 2
-    one_issue = apply_intervention(scenario, iv(
-        {"op": "scale", "actor": "iran", "issue": "econ", "parameter": "capability",
-         "factor": 2}))
+    one_issue = apply_intervention(
+        scenario,
+        iv(
+            {
+                "op": "scale",
+                "actor": "iran",
+                "issue": "econ",
+                "parameter": "capability",
+                "factor": 2,
+            }
+        ),
+    )
     assert one_issue.actor("iran").capability_on("econ").value == 100
     assert one_issue.actor("iran").capability_on("troops").value == 50
     # capability changes do not propagate to proxies
@@ -143,16 +171,25 @@ def test_scale_capability_everywhere(scenario):
 
 
 def test_actors_and_relations(scenario):
-    new = apply_intervention(scenario, iv(
-        {"op": "add_actor", "actor": {"id": "pmc", "name": "PMC representative",
-                                      "capability": 3,
-                                      "issues": {"troops": {"position": 5, "salience": 1}}}},
-        {"op": "relation", "from": "iran", "to": "pmc", "kind": "patron", "strength": 0.5},
-        {"op": "shift", "actor": "pmc", "issue": "troops", "parameter": "position", "by": 5},
-        {"op": "relation", "from": "iran", "to": "kh", "kind": "patron", "strength": 0},
-        {"op": "remove_actor", "actor": "aah"},
-        {"op": "shift", "actor": "iran", "issue": "troops", "parameter": "position", "by": 10},
-    ))
+    new = apply_intervention(
+        scenario,
+        iv(
+            {
+                "op": "add_actor",
+                "actor": {
+                    "id": "pmc",
+                    "name": "PMC representative",
+                    "capability": 3,
+                    "issues": {"troops": {"position": 5, "salience": 1}},
+                },
+            },
+            {"op": "relation", "from": "iran", "to": "pmc", "kind": "patron", "strength": 0.5},
+            {"op": "shift", "actor": "pmc", "issue": "troops", "parameter": "position", "by": 5},
+            {"op": "relation", "from": "iran", "to": "kh", "kind": "patron", "strength": 0},
+            {"op": "remove_actor", "actor": "aah"},
+            {"op": "shift", "actor": "iran", "issue": "troops", "parameter": "position", "by": 10},
+        ),
+    )
     assert new.actor_ids == ("iran", "kh", "us", "pmc")
     # pmc was moved explicitly by this intervention, so iran's move does not carry it along
     assert pos(new, "pmc", "troops") == 10
@@ -162,19 +199,24 @@ def test_actors_and_relations(scenario):
 
 def test_errors(scenario):
     with pytest.raises(InterventionError, match="has no stance on issue 'econ'"):
-        apply_intervention(scenario, iv(
-            {"op": "shift", "actor": "us", "issue": "econ", "parameter": "position", "by": 1}))
+        apply_intervention(
+            scenario,
+            iv({"op": "shift", "actor": "us", "issue": "econ", "parameter": "position", "by": 1}),
+        )
     with pytest.raises(InterventionError, match="already in the scenario"):
-        apply_intervention(scenario, iv(
-            {"op": "add_actor", "actor": {"id": "us", "name": "US", "capability": 1}}))
+        apply_intervention(
+            scenario, iv({"op": "add_actor", "actor": {"id": "us", "name": "US", "capability": 1}})
+        )
 
 
 def test_compromise_effect_is_closed_form(scenario):
     """Without propagation, shifting actor i by d moves the weighted mean by w_i / sum(w) x d."""
     base = kingmaker.forecast(scenario, ["compromise"]).value("compromise", "troops")
-    new = apply_intervention(scenario, iv(
-        {"op": "shift", "actor": "us", "issue": "troops", "parameter": "position", "by": -7}),
-        propagate=False)
+    new = apply_intervention(
+        scenario,
+        iv({"op": "shift", "actor": "us", "issue": "troops", "parameter": "position", "by": -7}),
+        propagate=False,
+    )
     after = kingmaker.forecast(new, ["compromise"]).value("compromise", "troops")
     w = {"iran": 50 * 0.8, "kh": 5 * 0.7, "aah": 6 * 0.6, "us": 80 * 0.9}
     assert after - base == pytest.approx(w["us"] / sum(w.values()) * -7, rel=1e-12)
@@ -186,9 +228,11 @@ def test_every_flagship_preset_applies_alone_and_together():
     for preset in sc.interventions:
         new, moves = apply_with_moves(sc, preset)
         assert new.interventions == ()
-        assert moves or any(c.op in ("add_actor", "remove_actor", "relation")
-                            for c in preset.changes)
+        assert moves or any(
+            c.op in ("add_actor", "remove_actor", "relation") for c in preset.changes
+        )
         assert new != sc
-    together = apply_intervention(sc, [sc.intervention("katyusha-messages"),
-                                       sc.intervention("escalation-ministries")])
+    together = apply_intervention(
+        sc, [sc.intervention("katyusha-messages"), sc.intervention("escalation-ministries")]
+    )
     assert together != apply_intervention(sc, sc.intervention("katyusha-messages"))

@@ -23,10 +23,15 @@ def test_model_parameters_seed_and_ideal_adjustment(smp_example):
     assert sc.actor_ids == ("alice", "bob", "carol", "david", "ellie")
     assert sc.models.settings["smp"] == {
         "seed": 3507583219545544127,
-        "victory_probability": "linear", "pce": "markov_incentive",
-        "state_transition": "stochastic", "voting_rule": "prop_cubic",
-        "big_r_adjust": "one_third", "big_r_range": "mid", "third_party_commit": "semi",
-        "bargain_interpolation": "s2p2", "bargain_model": "init_only",
+        "victory_probability": "linear",
+        "pce": "markov_incentive",
+        "state_transition": "stochastic",
+        "voting_rule": "prop_cubic",
+        "big_r_adjust": "one_third",
+        "big_r_range": "mid",
+        "third_party_commit": "semi",
+        "bargain_interpolation": "s2p2",
+        "bargain_model": "init_only",
         "ideal_adjustment": [
             {"actor": "alice", "toward": "alice", "rate": 0.87},
             {"actor": "bob", "toward": "bob", "rate": 0.75},
@@ -53,17 +58,37 @@ def test_settings_survive_a_yaml_round_trip(smp_example, write):
     assert again.models.settings == sc.models.settings
 
 
-@pytest.mark.parametrize(("old", "new", "line", "message"), [
-    ("<PCEModel>MarkovIncentive</PCEModel>", "<PCEModel>Markov</PCEModel>", 9,
-     "<PCEModel>: unknown value 'Markov'"),
-    ("<BigRRange>Mid</BigRRange>", "<BigRange>Mid</BigRange>", 14,
-     "unknown element <BigRange>"),
-    ("<referencePos>Alice</referencePos>", "<referencePos>Alicia</referencePos>", 113,
-     "'Alicia', which is not an actor"),
-    ("<adjust>0.07</adjust>", "<adjust>1.07</adjust>", 126, "<adjust>: must be <= 1"),
-    ("<prngSeed>03507583219545544127</prngSeed>", "<prngSeed>-4</prngSeed>", 5,
-     "<prngSeed> must be a whole number"),
-], ids=["value", "element", "actor", "rate", "seed"])
+@pytest.mark.parametrize(
+    ("old", "new", "line", "message"),
+    [
+        (
+            "<PCEModel>MarkovIncentive</PCEModel>",
+            "<PCEModel>Markov</PCEModel>",
+            9,
+            "<PCEModel>: unknown value 'Markov'",
+        ),
+        (
+            "<BigRRange>Mid</BigRRange>",
+            "<BigRange>Mid</BigRange>",
+            14,
+            "unknown element <BigRange>",
+        ),
+        (
+            "<referencePos>Alice</referencePos>",
+            "<referencePos>Alicia</referencePos>",
+            113,
+            "'Alicia', which is not an actor",
+        ),
+        ("<adjust>0.07</adjust>", "<adjust>1.07</adjust>", 126, "<adjust>: must be <= 1"),
+        (
+            "<prngSeed>03507583219545544127</prngSeed>",
+            "<prngSeed>-4</prngSeed>",
+            5,
+            "<prngSeed> must be a whole number",
+        ),
+    ],
+    ids=["value", "element", "actor", "rate", "seed"],
+)
 def test_bad_settings_name_the_line(smp_example, write, old, new, line, message):
     text = smp_example.read_text(encoding="utf-8")
     assert old in text

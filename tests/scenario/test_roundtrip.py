@@ -51,13 +51,23 @@ def quantity(draw, lo: float, hi: float):
     if draw(st.booleans()):
         a = draw(st.floats(min_value=lo, max_value=value, allow_nan=False))
         b = draw(st.floats(min_value=value, max_value=hi, allow_nan=False))
-        q["range"] = {"low": a, "high": b,
-                      "distribution": draw(st.sampled_from(["uniform", "triangular", "pert"]))}
+        q["range"] = {
+            "low": a,
+            "high": b,
+            "distribution": draw(st.sampled_from(["uniform", "triangular", "pert"])),
+        }
         if draw(st.booleans()):
             q["range"]["mode"] = value
     if draw(st.booleans()):
-        q["evidence"] = [{"source": "src", "quote": draw(st.text(min_size=1, max_size=30).filter(
-            lambda t: t.strip() == t and t)), "note": "n"}]
+        q["evidence"] = [
+            {
+                "source": "src",
+                "quote": draw(
+                    st.text(min_size=1, max_size=30).filter(lambda t: t.strip() == t and t)
+                ),
+                "note": "n",
+            }
+        ]
     if draw(st.booleans()):
         q["judgement"] = "analyst's call"
     return q
@@ -77,13 +87,22 @@ def documents(draw):
     actors = []
     for k, a in enumerate(actor_ids):
         chosen = issue_ids if k == 0 else draw(st.lists(st.sampled_from(issue_ids), unique=True))
-        actors.append({
-            "id": a, "name": a.upper(), "capability": draw(quantity(0, 1e3)),
-            "issues": {i: {"position": draw(quantity(*scales[i])),
-                           "salience": draw(quantity(0, 1))} for i in chosen},
-        })
-    return {"scenario": {"id": "random", "title": "Random", "sources": [{"id": "src", "title": "S"}]},
-            "issues": issues, "actors": actors}
+        actors.append(
+            {
+                "id": a,
+                "name": a.upper(),
+                "capability": draw(quantity(0, 1e3)),
+                "issues": {
+                    i: {"position": draw(quantity(*scales[i])), "salience": draw(quantity(0, 1))}
+                    for i in chosen
+                },
+            }
+        )
+    return {
+        "scenario": {"id": "random", "title": "Random", "sources": [{"id": "src", "title": "S"}]},
+        "issues": issues,
+        "actors": actors,
+    }
 
 
 @given(doc=documents(), fmt=st.sampled_from(["yaml", "json"]))

@@ -69,58 +69,184 @@ def test_good_document_loads(write):
 
 CASES = [
     # (what, old text, new text, location, line, words); GOOD's lines are numbered from 1
-    ("typo in a key", "        salience:\n          value: 0.8",
-     "        salince:\n          value: 0.8",
-     "actors[0].issues.troops.salince", 26, ["unknown key 'salince'", "did you mean 'salience'"]),
-    ("salience in percent", "troops: {position: 30, salience: 0.6}",
-     "troops: {position: 30, salience: 60}",
-     "actors[1].issues.troops.salience", 36, ["0-1 scale", "did you mean 0.6"]),
-    ("position off the scale", "        position: 70", "        position: 170",
-     "actors[0].issues.troops.position", 25, ["170", "outside the issue's scale 0..100"]),
-    ("value outside its range", "value: 0.8\n", "value: 0.95\n",
-     "actors[0].issues.troops.salience", 26, ["outside its range"]),
-    ("range upside down", "range: {low: 0.6, high: 0.9}", "range: {low: 0.9, high: 0.6}",
-     "actors[0].issues.troops.salience.range", 28, ["low (0.9) is above high (0.6)"]),
-    ("unknown source", "- source: brief", "- source: brif",
-     "actors[0].issues.troops.salience.evidence[0].source", 30,
-     ["unknown source 'brif'", "did you mean 'brief'"]),
-    ("outcome-only source for an input", "- source: brief", "- source: later",
-     "actors[0].issues.troops.salience.evidence[0].source", 30, ["role 'outcome'"]),
-    ("stance on an unknown issue", "      troops: {position: 30",
-     "      troop: {position: 30", "actors[1].issues.troop", 36,
-     ["unknown issue 'troop'", "did you mean 'troops'"]),
-    ("missing capability", "    capability: 5\n", "",
-     "actors[1].issues.troops.capability", 35, ["no capability"]),
-    ("negative capability", "capability: 5", "capability: -5",
-     "actors[1].capability", 34, ["capability must be >= 0"]),
-    ("duplicate actor id", "  - id: iraq", "  - id: us",
-     "actors[1].id", 32, ["duplicate actor id 'us'"]),
-    ("duplicate key", "    name: Iraq\n", "    name: Iraq\n    name: Irak\n",
-     "", 34, ["duplicate key 'name'", "first given on line 33"]),
-    ("relation to nobody", "to: iraq, kind", "to: iran, kind",
-     "relations[0].to", 38, ["unknown actor 'iran'"]),
-    ("unknown relation kind", "kind: ally", "kind: friend",
-     "relations[0].kind", 38, ["'patron', 'proxy', 'ally' or 'rival'", "friend"]),
-    ("strength above 1", "strength: 0.5", "strength: 1.5",
-     "relations[0].strength", 38, ["less than or equal to 1"]),
-    ("bad date", "as_of: 2020-06-10", "as_of: June 2020",
-     "scenario.as_of", 5, ["date"]),
-    ("text where a number belongs", "capability: 10", "capability: ten",
-     "actors[0].capability", 22, ["expected a number", "'ten'"]),
-    ("boolean where a number belongs", "capability: 10", "capability: yes",
-     "actors[0].capability", 22, ["expected a number", "True"]),
-    ("outcome off the scale", "outcome: {value: 40", "outcome: {value: 140",
-     "issues[0].outcome.value", 18, ["outside the issue's scale"]),
-    ("bad scale", "scale: {min: 0, max: 100}", "scale: {min: 100, max: 0}",
-     "issues[0].scale", 17, ["min (100) must be below max (0)"]),
-    ("missing question", "    question: How many troops stay?\n", "",
-     "issues[0].question", 15, ["required key 'question' is missing"]),
+    (
+        "typo in a key",
+        "        salience:\n          value: 0.8",
+        "        salince:\n          value: 0.8",
+        "actors[0].issues.troops.salince",
+        26,
+        ["unknown key 'salince'", "did you mean 'salience'"],
+    ),
+    (
+        "salience in percent",
+        "troops: {position: 30, salience: 0.6}",
+        "troops: {position: 30, salience: 60}",
+        "actors[1].issues.troops.salience",
+        36,
+        ["0-1 scale", "did you mean 0.6"],
+    ),
+    (
+        "position off the scale",
+        "        position: 70",
+        "        position: 170",
+        "actors[0].issues.troops.position",
+        25,
+        ["170", "outside the issue's scale 0..100"],
+    ),
+    (
+        "value outside its range",
+        "value: 0.8\n",
+        "value: 0.95\n",
+        "actors[0].issues.troops.salience",
+        26,
+        ["outside its range"],
+    ),
+    (
+        "range upside down",
+        "range: {low: 0.6, high: 0.9}",
+        "range: {low: 0.9, high: 0.6}",
+        "actors[0].issues.troops.salience.range",
+        28,
+        ["low (0.9) is above high (0.6)"],
+    ),
+    (
+        "unknown source",
+        "- source: brief",
+        "- source: brif",
+        "actors[0].issues.troops.salience.evidence[0].source",
+        30,
+        ["unknown source 'brif'", "did you mean 'brief'"],
+    ),
+    (
+        "outcome-only source for an input",
+        "- source: brief",
+        "- source: later",
+        "actors[0].issues.troops.salience.evidence[0].source",
+        30,
+        ["role 'outcome'"],
+    ),
+    (
+        "stance on an unknown issue",
+        "      troops: {position: 30",
+        "      troop: {position: 30",
+        "actors[1].issues.troop",
+        36,
+        ["unknown issue 'troop'", "did you mean 'troops'"],
+    ),
+    (
+        "missing capability",
+        "    capability: 5\n",
+        "",
+        "actors[1].issues.troops.capability",
+        35,
+        ["no capability"],
+    ),
+    (
+        "negative capability",
+        "capability: 5",
+        "capability: -5",
+        "actors[1].capability",
+        34,
+        ["capability must be >= 0"],
+    ),
+    (
+        "duplicate actor id",
+        "  - id: iraq",
+        "  - id: us",
+        "actors[1].id",
+        32,
+        ["duplicate actor id 'us'"],
+    ),
+    (
+        "duplicate key",
+        "    name: Iraq\n",
+        "    name: Iraq\n    name: Irak\n",
+        "",
+        34,
+        ["duplicate key 'name'", "first given on line 33"],
+    ),
+    (
+        "relation to nobody",
+        "to: iraq, kind",
+        "to: iran, kind",
+        "relations[0].to",
+        38,
+        ["unknown actor 'iran'"],
+    ),
+    (
+        "unknown relation kind",
+        "kind: ally",
+        "kind: friend",
+        "relations[0].kind",
+        38,
+        ["'patron', 'proxy', 'ally' or 'rival'", "friend"],
+    ),
+    (
+        "strength above 1",
+        "strength: 0.5",
+        "strength: 1.5",
+        "relations[0].strength",
+        38,
+        ["less than or equal to 1"],
+    ),
+    ("bad date", "as_of: 2020-06-10", "as_of: June 2020", "scenario.as_of", 5, ["date"]),
+    (
+        "text where a number belongs",
+        "capability: 10",
+        "capability: ten",
+        "actors[0].capability",
+        22,
+        ["expected a number", "'ten'"],
+    ),
+    (
+        "boolean where a number belongs",
+        "capability: 10",
+        "capability: yes",
+        "actors[0].capability",
+        22,
+        ["expected a number", "True"],
+    ),
+    (
+        "outcome off the scale",
+        "outcome: {value: 40",
+        "outcome: {value: 140",
+        "issues[0].outcome.value",
+        18,
+        ["outside the issue's scale"],
+    ),
+    (
+        "bad scale",
+        "scale: {min: 0, max: 100}",
+        "scale: {min: 100, max: 0}",
+        "issues[0].scale",
+        17,
+        ["min (100) must be below max (0)"],
+    ),
+    (
+        "missing question",
+        "    question: How many troops stay?\n",
+        "",
+        "issues[0].question",
+        15,
+        ["required key 'question' is missing"],
+    ),
     ("bad id", "  id: demo", "  id: my demo!", "scenario.id", 3, ["an id must"]),
-    ("unknown model", "relations:", "models: {default: [compromize]}\nrelations:",
-     "models.default[0]", 37, ["unknown model 'compromize'", "did you mean 'compromise'"]),
-    ("unknown model setting", "relations:",
-     "models: {settings: {median: {rounds: 3}}}\nrelations:",
-     "models.settings.median", 37, ["unknown setting"]),
+    (
+        "unknown model",
+        "relations:",
+        "models: {default: [compromize]}\nrelations:",
+        "models.default[0]",
+        37,
+        ["unknown model 'compromize'", "did you mean 'compromise'"],
+    ),
+    (
+        "unknown model setting",
+        "relations:",
+        "models: {settings: {median: {rounds: 3}}}\nrelations:",
+        "models.settings.median",
+        37,
+        ["unknown setting"],
+    ),
     ("newer format", "kingmaker: 1", "kingmaker: 2", "kingmaker", 1, ["1"]),
 ]
 
@@ -149,12 +275,16 @@ def test_all_problems_reported_at_once(write):
     assert {p.location for p in found} == {"actors[0].issues.troops.position", "relations[0].to"}
 
 
-@pytest.mark.parametrize("text,words", [
-    ("", ["empty"]),
-    ("- just\n- a list\n", ["expected a mapping at the top", "a list"]),
-    ("scenario: [unclosed\n", ["not valid YAML"]),
-    ("scenario:\n  id: x\n\tbad: tab\n", ["not valid YAML"]),
-], ids=["empty", "list", "syntax", "tab"])
+@pytest.mark.parametrize(
+    "text,words",
+    [
+        ("", ["empty"]),
+        ("- just\n- a list\n", ["expected a mapping at the top", "a list"]),
+        ("scenario: [unclosed\n", ["not valid YAML"]),
+        ("scenario:\n  id: x\n\tbad: tab\n", ["not valid YAML"]),
+    ],
+    ids=["empty", "list", "syntax", "tab"],
+)
 def test_unreadable_yaml(write, text, words):
     with pytest.raises(ScenarioError) as exc:
         load(write, text or "\n")
@@ -193,23 +323,29 @@ def test_input_citing_a_later_source_is_a_warning(write):
 LATER_SOURCE = GOOD.replace("      date: 2020-06-01", "      date: 2020-06-24")
 
 
-@pytest.mark.parametrize("known_by,error,warned", [
-    (None, None, True),                      # no date for the fact: the source's date warns
-    ("2020-05", None, False),                # May 2020 ends before as_of (2020-06-10)
-    ("2020-06-10", None, False),             # the day itself is known by as_of
-    ("2020-06-11", "may be after the scenario's as_of", False),
-    ("2020-06", "may be after the scenario's as_of", False),  # June may end after as_of
-    ("2020-07-01", "after the date of source 'brief'", False),  # later than the document
-], ids=["none", "month-before", "same-day", "day-after", "ambiguous-month", "after-source"])
+@pytest.mark.parametrize(
+    "known_by,error,warned",
+    [
+        (None, None, True),  # no date for the fact: the source's date warns
+        ("2020-05", None, False),  # May 2020 ends before as_of (2020-06-10)
+        ("2020-06-10", None, False),  # the day itself is known by as_of
+        ("2020-06-11", "may be after the scenario's as_of", False),
+        ("2020-06", "may be after the scenario's as_of", False),  # June may end after as_of
+        ("2020-07-01", "after the date of source 'brief'", False),  # later than the document
+    ],
+    ids=["none", "month-before", "same-day", "day-after", "ambiguous-month", "after-source"],
+)
 def test_known_by_dates_what_a_later_source_reports(write, known_by, error, warned):
     text = LATER_SOURCE
     if known_by is not None:
-        text = text.replace("quote: the troops stay",
-                            f"quote: the troops stay\n              known_by: {known_by}")
+        text = text.replace(
+            "quote: the troops stay", f"quote: the troops stay\n              known_by: {known_by}"
+        )
     if error is not None:
         found = problems(write, text)
         assert {p.location for p in found} == {
-            "actors[0].issues.troops.salience.evidence[0].known_by"}
+            "actors[0].issues.troops.salience.evidence[0].known_by"
+        }
         assert any(error in p.message for p in found), [p.message for p in found]
         return
     sc = load(write, text)
@@ -239,23 +375,48 @@ interventions:
 def test_interventions_validate(write):
     sc = load(write, GOOD + INTERVENTIONS)
     lever = sc.intervention("lever")
-    assert [c.op for c in lever.changes] == ["shift", "add_actor", "set", "relation",
-                                             "remove_actor"]
+    assert [c.op for c in lever.changes] == [
+        "shift",
+        "add_actor",
+        "set",
+        "relation",
+        "remove_actor",
+    ]
 
 
-@pytest.mark.parametrize("old,new,location,words", [
-    ("actor: iraq, issue", "actor: irak, issue", "interventions[0].changes[0].actor",
-     ["unknown actor 'irak'"]),
-    ("issue: troops, parameter: position, by", "issue: tropps, parameter: position, by",
-     "interventions[0].changes[0].issue", ["unknown issue"]),
-    ("parameter: salience, to: 0.9", "parameter: salience, to: 9",
-     "interventions[0].changes[2].to", ["0-1 scale"]),
-    ("{op: shift,", "{op: nudge,", "interventions[0].changes[0]", ["unknown op 'nudge'"]),
-    (", by: -10}", ", to: -10}", "interventions[0].changes[0].to", ["unknown key 'to'"]),
-    ("{op: remove_actor, actor: pmf}", "{op: remove_actor, actor: pmf}\n"
-     "      - {op: shift, actor: pmf, parameter: position, by: 1}",
-     "interventions[0].changes[5].actor", ["unknown actor 'pmf'"]),
-], ids=["actor", "issue", "salience", "op", "key", "removed-actor"])
+@pytest.mark.parametrize(
+    "old,new,location,words",
+    [
+        (
+            "actor: iraq, issue",
+            "actor: irak, issue",
+            "interventions[0].changes[0].actor",
+            ["unknown actor 'irak'"],
+        ),
+        (
+            "issue: troops, parameter: position, by",
+            "issue: tropps, parameter: position, by",
+            "interventions[0].changes[0].issue",
+            ["unknown issue"],
+        ),
+        (
+            "parameter: salience, to: 0.9",
+            "parameter: salience, to: 9",
+            "interventions[0].changes[2].to",
+            ["0-1 scale"],
+        ),
+        ("{op: shift,", "{op: nudge,", "interventions[0].changes[0]", ["unknown op 'nudge'"]),
+        (", by: -10}", ", to: -10}", "interventions[0].changes[0].to", ["unknown key 'to'"]),
+        (
+            "{op: remove_actor, actor: pmf}",
+            "{op: remove_actor, actor: pmf}\n"
+            "      - {op: shift, actor: pmf, parameter: position, by: 1}",
+            "interventions[0].changes[5].actor",
+            ["unknown actor 'pmf'"],
+        ),
+    ],
+    ids=["actor", "issue", "salience", "op", "key", "removed-actor"],
+)
 def test_intervention_mistakes(write, old, new, location, words):
     text = GOOD + INTERVENTIONS.replace(old, new)
     found = problems(write, text)

@@ -47,7 +47,7 @@ class GivenRows:
         return len(self.values)
 
     def rows(self, start: int, size: int) -> np.ndarray:
-        return self.values[start:start + size]
+        return self.values[start : start + size]
 
 
 @dataclass(frozen=True)
@@ -125,8 +125,11 @@ def evaluate_block(job: Job, block: Block) -> Evaluation:
     batch = job.layout.batch(values)
     forecast, converged, rounds = {}, {}, {}
     for m in job.models:
-        rng = generator(job.seed, job.stream, "model", m.key, block.index) \
-            if m.spec.is_stochastic(m.params) else None
+        rng = (
+            generator(job.seed, job.stream, "model", m.key, block.index)
+            if m.spec.is_stochastic(m.params)
+            else None
+        )
         result = run_model(m.spec, batch, m.params, rng, keep_trajectory=False)
         forecast[m.key] = np.asarray(result.forecast, dtype=np.float64)
         converged[m.key] = np.asarray(result.converged, dtype=bool)
@@ -141,6 +144,7 @@ def evaluate_blocks(job: Job, blocks: Sequence[Block]) -> list[Evaluation]:
 
 def concatenate(parts: Sequence[Evaluation]) -> Evaluation:
     """Join block results, in the order given."""
+
     def join(name: str) -> dict[str, np.ndarray]:
         keys = getattr(parts[0], name).keys()
         return {k: np.concatenate([getattr(p, name)[k] for p in parts]) for k in keys}
@@ -151,12 +155,20 @@ def concatenate(parts: Sequence[Evaluation]) -> Evaluation:
 
 def blocks_for(rows: int) -> list[Block]:
     """Cut ``rows`` rows into blocks of BLOCK_SIZE."""
-    return [Block(b, start, min(BLOCK_SIZE, rows - start))
-            for b, start in enumerate(range(0, rows, BLOCK_SIZE))]
+    return [
+        Block(b, start, min(BLOCK_SIZE, rows - start))
+        for b, start in enumerate(range(0, rows, BLOCK_SIZE))
+    ]
 
 
-def evaluate(job: Job, rows: int | None = None, executor: Executor | None = None, *,
-             chunk_blocks: int | None = None, progress: Progress | None = None) -> Evaluation:
+def evaluate(
+    job: Job,
+    rows: int | None = None,
+    executor: Executor | None = None,
+    *,
+    chunk_blocks: int | None = None,
+    progress: Progress | None = None,
+) -> Evaluation:
     """Evaluate ``rows`` random draws, or every row of the job's design, on an executor.
 
     ``chunk_blocks`` fixes how many blocks go into one chunk (by default the executor
@@ -167,8 +179,11 @@ def evaluate(job: Job, rows: int | None = None, executor: Executor | None = None
         raise ValueError("nothing to evaluate: rows must be >= 1")
     executor = executor or InProcess()
     blocks = blocks_for(rows)
-    n_chunks = executor.chunk_count(len(blocks)) if chunk_blocks is None else \
-        -(-len(blocks) // max(1, chunk_blocks))
+    n_chunks = (
+        executor.chunk_count(len(blocks))
+        if chunk_blocks is None
+        else -(-len(blocks) // max(1, chunk_blocks))
+    )
     chunks = [[blocks[k] for k in r] for r in split(len(blocks), n_chunks)]
     done = [0]
 

@@ -50,12 +50,18 @@ class Executor(abc.ABC):
     workers = 1
 
     @abc.abstractmethod
-    def completed(self, fn: Callable[[Any, Any], Any], shared: Any,
-                  items: Sequence[Any]) -> Iterator[tuple[int, Any]]:
+    def completed(
+        self, fn: Callable[[Any, Any], Any], shared: Any, items: Sequence[Any]
+    ) -> Iterator[tuple[int, Any]]:
         """(index, result) of each item, as each finishes (the one method executors differ in)."""
 
-    def map(self, fn: Callable[[Any, Any], Any], shared: Any, items: Sequence[Any],
-            on_done: Done | None = None) -> list[Any]:
+    def map(
+        self,
+        fn: Callable[[Any, Any], Any],
+        shared: Any,
+        items: Sequence[Any],
+        on_done: Done | None = None,
+    ) -> list[Any]:
         """Every ``fn(shared, item)``, in item order; ``on_done(index)`` as each finishes."""
         results: list[Any] = [None] * len(items)
         for k, result in self.completed(fn, shared, items):
@@ -84,7 +90,7 @@ class Executor(abc.ABC):
     def describe(self) -> str:
         return f"{self.name} ({self.workers} worker{'s' if self.workers != 1 else ''})"
 
-    def close(self) -> None:
+    def close(self) -> None:  # noqa: B027 - a no-op by default, not abstract
         """Release workers (a no-op for executors that hold none)."""
 
     def __enter__(self) -> Executor:
@@ -138,8 +144,9 @@ class DaskExecutor(Executor):
 
     name = "dask"
 
-    def __init__(self, scheduler: str | None = None, workers: int | None = None,
-                 timeout: float = 10.0):
+    def __init__(
+        self, scheduler: str | None = None, workers: int | None = None, timeout: float = 10.0
+    ):
         try:
             import distributed
         except ImportError:
@@ -149,11 +156,12 @@ class DaskExecutor(Executor):
         self._cluster = None
         if scheduler is not None:
             if not _ADDRESS.match(scheduler):
-                raise ExecutorError(f"--scheduler expects the address of a Dask scheduler as "
-                                    f"tcp://HOST:PORT (or tls://HOST:PORT), got {scheduler!r}")
+                raise ExecutorError(
+                    f"--scheduler expects the address of a Dask scheduler as "
+                    f"tcp://HOST:PORT (or tls://HOST:PORT), got {scheduler!r}"
+                )
             try:
-                self._client = distributed.Client(scheduler, timeout=timeout,
-                                                  set_as_default=False)
+                self._client = distributed.Client(scheduler, timeout=timeout, set_as_default=False)
             except (OSError, TimeoutError, ValueError, TypeError) as exc:
                 raise ExecutorError(
                     f"cannot reach the Dask scheduler at {scheduler}: {exc or type(exc).__name__}"
@@ -167,8 +175,13 @@ class DaskExecutor(Executor):
             if n < 1:
                 raise ExecutorError(f"the number of workers must be at least 1, got {n}")
             self._cluster = distributed.LocalCluster(  # its HTTP server on a free port
-                n_workers=n, threads_per_worker=1, processes=True, host="127.0.0.1",
-                dashboard_address=":0", silence_logs=logging.ERROR)
+                n_workers=n,
+                threads_per_worker=1,
+                processes=True,
+                host="127.0.0.1",
+                dashboard_address=":0",
+                silence_logs=logging.ERROR,
+            )
             self._client = distributed.Client(self._cluster, set_as_default=False)
             self.workers = n
         self.address = self._client.scheduler.address
@@ -192,8 +205,12 @@ class DaskExecutor(Executor):
             self._cluster.close()
 
 
-def make_executor(workers: int | None = None, dask: bool = False,
-                  scheduler: str | None = None, timeout: float = 10.0) -> Executor:
+def make_executor(
+    workers: int | None = None,
+    dask: bool = False,
+    scheduler: str | None = None,
+    timeout: float = 10.0,
+) -> Executor:
     """The executor the command-line options ask for.
 
     ``scheduler`` -> an existing Dask cluster; ``dask`` -> a Dask LocalCluster of ``workers``
@@ -203,8 +220,10 @@ def make_executor(workers: int | None = None, dask: bool = False,
         raise ExecutorError(f"--workers must be at least 1, got {workers}")
     if scheduler is not None:
         if workers is not None:
-            raise ExecutorError("--workers starts local workers; with --scheduler the "
-                                "cluster's own workers are used: give one or the other")
+            raise ExecutorError(
+                "--workers starts local workers; with --scheduler the "
+                "cluster's own workers are used: give one or the other"
+            )
         return DaskExecutor(scheduler=scheduler, timeout=timeout)
     if dask:
         return DaskExecutor(workers=workers or os.cpu_count() or 1)

@@ -39,11 +39,13 @@ def resolve_models(
         known = sorted({v for s in specs for v in s.variants})
         raise ModelSettingsError(
             f"no selected model has a variant {variant!r}"
-            + (f"; variants: {', '.join(known)}" if known else " (they have no variants)"))
+            + (f"; variants: {', '.join(known)}" if known else " (they have no variants)")
+        )
     if rounds is not None and not any("rounds" in s.params.model_fields for s in specs):
         raise ModelSettingsError(
             "--rounds applies to models that run in rounds; none of "
-            f"{', '.join(s.name for s in specs)} does")
+            f"{', '.join(s.name for s in specs)} does"
+        )
     names = [name for name, _ in parsed]
     out: list[tuple[str, ModelSpec, ModelParams]] = []
     seen: set[str] = set()
@@ -57,13 +59,15 @@ def resolve_models(
         if ref_variant is not None and ref_variant not in spec.variants:
             raise ModelSettingsError(
                 f"model {name!r} has no variant {ref_variant!r}"
-                + (f"; variants: {', '.join(spec.variants)}" if spec.variants else ""))
+                + (f"; variants: {', '.join(spec.variants)}" if spec.variants else "")
+            )
         if chosen is not None:
             call["variant"] = chosen
         if rounds is not None and "rounds" in spec.params.model_fields:
             call["rounds"] = rounds
         params = registry.make_params(
-            spec, scenario.models.settings.get(name), call, (settings or {}).get(name))
+            spec, scenario.models.settings.get(name), call, (settings or {}).get(name)
+        )
         out.append((key, spec, params))
     return out
 
@@ -101,8 +105,9 @@ def forecast(
     )
 
 
-def _model_run(key: str, spec: ModelSpec, params: ModelParams, result: BatchResult,
-               arrays: ScenarioArrays) -> ModelRun:
+def _model_run(
+    key: str, spec: ModelSpec, params: ModelParams, result: BatchResult, arrays: ScenarioArrays
+) -> ModelRun:
     issues = []
     by_issue = result.extras.get("by_issue") if spec.scope == "issue" else None
     for i, issue_id in enumerate(arrays.issue_ids):
@@ -110,18 +115,25 @@ def _model_run(key: str, spec: ModelSpec, params: ModelParams, result: BatchResu
         traj = result.trajectory[0, : rounds + 1, :, i].copy()
         traj.setflags(write=False)
         extras = {k: v[0] for k, v in by_issue[i].items()} if by_issue else {}
-        issues.append(IssueForecast(
-            issue=issue_id,
-            forecast=float(result.forecast[0, i]),
-            trajectory=traj,
-            rounds=rounds,
-            converged=bool(result.converged[0, i]),
-            stop_reason=str(result.stop_reason[0, i]),
-            extras=extras,
-        ))
-    run_extras = {} if spec.scope == "issue" else {
-        k: (v[0] if isinstance(v, (np.ndarray, list, tuple)) and len(v) else v)
-        for k, v in result.extras.items()}
+        issues.append(
+            IssueForecast(
+                issue=issue_id,
+                forecast=float(result.forecast[0, i]),
+                trajectory=traj,
+                rounds=rounds,
+                converged=bool(result.converged[0, i]),
+                stop_reason=str(result.stop_reason[0, i]),
+                extras=extras,
+            )
+        )
+    run_extras = (
+        {}
+        if spec.scope == "issue"
+        else {
+            k: (v[0] if isinstance(v, (np.ndarray, list, tuple)) and len(v) else v)
+            for k, v in result.extras.items()
+        }
+    )
     return ModelRun(
         model=spec.name,
         title=spec.title,

@@ -73,26 +73,40 @@ class Factor:
     @property
     def pert_shape(self) -> tuple[float, float]:
         width = self.high - self.low
-        return (1 + PERT_LAMBDA * (self.mode - self.low) / width,
-                1 + PERT_LAMBDA * (self.high - self.mode) / width)
+        return (
+            1 + PERT_LAMBDA * (self.mode - self.low) / width,
+            1 + PERT_LAMBDA * (self.high - self.mode) / width,
+        )
 
     def to_dict(self) -> dict:
-        return {"parameter": self.parameter, "actor": self.actor, "issue": self.issue,
-                "value": self.value, "low": self.low, "mode": self.mode, "high": self.high,
-                "distribution": self.distribution}
+        return {
+            "parameter": self.parameter,
+            "actor": self.actor,
+            "issue": self.issue,
+            "value": self.value,
+            "low": self.low,
+            "mode": self.mode,
+            "high": self.high,
+            "distribution": self.distribution,
+        }
 
 
 def check_spread(spread: float | None) -> float | None:
     if spread is None:
         return None
-    if isinstance(spread, bool) or not isinstance(spread, (int, float)) \
-            or not math.isfinite(spread) or not 0 < spread <= 1:
+    if (
+        isinstance(spread, bool)
+        or not isinstance(spread, (int, float))
+        or not math.isfinite(spread)
+        or not 0 < spread <= 1
+    ):
         raise AnalysisError(f"the spread must be a number in (0, 1], e.g. 0.1; got {spread!r}")
     return float(spread)
 
 
-def default_range(parameter: str, value: float, spread: float,
-                  scale: tuple[float, float]) -> tuple[float, float]:
+def default_range(
+    parameter: str, value: float, spread: float, scale: tuple[float, float]
+) -> tuple[float, float]:
     """The range ``--spread`` gives a number that has none (PERT around its value).
 
     position: value +- spread x the issue's scale width, inside the scale; salience: value +-
@@ -105,8 +119,9 @@ def default_range(parameter: str, value: float, spread: float,
     return max(lo, value - width), min(hi, value + width)
 
 
-def uncertain_factors(scenario: Scenario, arrays: ScenarioArrays,
-                      spread: float | None = None) -> tuple[Factor, ...]:
+def uncertain_factors(
+    scenario: Scenario, arrays: ScenarioArrays, spread: float | None = None
+) -> tuple[Factor, ...]:
     """Every uncertain number of a scenario, actor by actor, in document order.
 
     With ``spread``, numbers without a range get :func:`default_range` (PERT, mode = value).
@@ -117,8 +132,9 @@ def uncertain_factors(scenario: Scenario, arrays: ScenarioArrays,
     scales = {issue.id: (issue.scale.min, issue.scale.max) for issue in scenario.issues}
     factors: list[Factor] = []
 
-    def add(parameter: str, actor: str, issue: str | None, q: Quantity,
-            cells: list[tuple[int, int]]) -> None:
+    def add(
+        parameter: str, actor: str, issue: str | None, q: Quantity, cells: list[tuple[int, int]]
+    ) -> None:
         if not cells:
             return
         if q.range is not None:
@@ -131,12 +147,12 @@ def uncertain_factors(scenario: Scenario, arrays: ScenarioArrays,
         else:
             return
         if low < high:
-            factors.append(Factor(parameter, actor, issue, q.value, low, mode, high, dist,
-                                  tuple(cells)))
+            factors.append(
+                Factor(parameter, actor, issue, q.value, low, mode, high, dist, tuple(cells))
+            )
 
     for a, actor in enumerate(scenario.actors):
-        shared = [(a, index[i]) for i, stance in actor.issues.items()
-                  if stance.capability is None]
+        shared = [(a, index[i]) for i, stance in actor.issues.items() if stance.capability is None]
         if actor.capability is not None:
             add("capability", actor.id, None, actor.capability, shared)
         for issue_id, stance in actor.issues.items():
@@ -151,8 +167,9 @@ def uncertain_factors(scenario: Scenario, arrays: ScenarioArrays,
 # --------------------------------------------------------------------------- random draws
 
 
-def draw_block(factors: tuple[Factor, ...], seed: np.random.SeedSequence, block: int,
-               size: int) -> np.ndarray:
+def draw_block(
+    factors: tuple[Factor, ...], seed: np.random.SeedSequence, block: int, size: int
+) -> np.ndarray:
     """(size, F) random values of every factor for the first ``size`` draws of a block."""
     out = np.empty((size, len(factors)))
     for f, factor in enumerate(factors):

@@ -43,10 +43,16 @@ METHODS = ("tornado", "sobol")
 
 
 def check_samples(samples: int) -> int:
-    if isinstance(samples, bool) or not isinstance(samples, (int, np.integer)) \
-            or samples < 8 or samples & (samples - 1):
-        raise AnalysisError("the number of Sobol samples must be a power of two, at least 8 "
-                            f"(e.g. 512, 1024, 4096); got {samples!r}")
+    if (
+        isinstance(samples, bool)
+        or not isinstance(samples, (int, np.integer))
+        or samples < 8
+        or samples & (samples - 1)
+    ):
+        raise AnalysisError(
+            "the number of Sobol samples must be a power of two, at least 8 "
+            f"(e.g. 512, 1024, 4096); got {samples!r}"
+        )
     return int(samples)
 
 
@@ -80,8 +86,9 @@ class SaltelliRows:
     b: np.ndarray
 
     @classmethod
-    def make(cls, factors: tuple[Factor, ...], samples: int,
-             rng: np.random.Generator | int) -> SaltelliRows:
+    def make(
+        cls, factors: tuple[Factor, ...], samples: int, rng: np.random.Generator | int
+    ) -> SaltelliRows:
         from scipy.stats import qmc
 
         F = len(factors)
@@ -105,15 +112,17 @@ class SaltelliRows:
         return out
 
 
-def sobol_design(factors: tuple[Factor, ...], samples: int,
-                 rng: np.random.Generator | int) -> np.ndarray:
+def sobol_design(
+    factors: tuple[Factor, ...], samples: int, rng: np.random.Generator | int
+) -> np.ndarray:
     """The whole Saltelli design as one (samples x (F + 2), F) array (for small cases)."""
     design = SaltelliRows.make(factors, samples, rng)
     return design.rows(0, design.size)
 
 
-def sobol_indices(output: np.ndarray, n_factors: int, resamples: int, conf_level: float,
-                  seed: int) -> dict[str, np.ndarray] | None:
+def sobol_indices(
+    output: np.ndarray, n_factors: int, resamples: int, conf_level: float, seed: int
+) -> dict[str, np.ndarray] | None:
     """SALib's first-order and total indices with bootstrap half-widths (finite outputs);
     None if the output is constant.
 
@@ -133,12 +142,22 @@ def sobol_indices(output: np.ndarray, n_factors: int, resamples: int, conf_level
     if active.size == 0:
         return out
     sub = np.column_stack([a, ab[:, active], b]).ravel()
-    problem = {"num_vars": active.size, "names": [f"x{k}" for k in active],
-               "bounds": [[0.0, 1.0]] * active.size}
+    problem = {
+        "num_vars": active.size,
+        "names": [f"x{k}" for k in active],
+        "bounds": [[0.0, 1.0]] * active.size,
+    }
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        s = sobol.analyze(problem, sub, calc_second_order=False, num_resamples=resamples,
-                          conf_level=conf_level, seed=seed, print_to_console=False)
+        s = sobol.analyze(
+            problem,
+            sub,
+            calc_second_order=False,
+            num_resamples=resamples,
+            conf_level=conf_level,
+            seed=seed,
+            print_to_console=False,
+        )
     for k in out:
         out[k][active] = np.asarray(s[k], dtype=np.float64)
     return out
@@ -172,12 +191,25 @@ class FactorEffect:
 
     def to_dict(self) -> dict[str, Any]:
         f = self.factor
-        return jsonable({"parameter": f.parameter, "actor": f.actor, "issue": f.issue,
-                         "name": f.name, "low": f.low, "value": f.value, "high": f.high,
-                         "distribution": f.distribution,
-                         "at_low": self.at_low, "at_high": self.at_high, "swing": self.swing,
-                         "S1": self.s1, "S1_conf": self.s1_conf,
-                         "ST": self.st, "ST_conf": self.st_conf})
+        return jsonable(
+            {
+                "parameter": f.parameter,
+                "actor": f.actor,
+                "issue": f.issue,
+                "name": f.name,
+                "low": f.low,
+                "value": f.value,
+                "high": f.high,
+                "distribution": f.distribution,
+                "at_low": self.at_low,
+                "at_high": self.at_high,
+                "swing": self.swing,
+                "S1": self.s1,
+                "S1_conf": self.s1_conf,
+                "ST": self.st,
+                "ST_conf": self.st_conf,
+            }
+        )
 
 
 @dataclass(frozen=True)
@@ -190,8 +222,14 @@ class ActorEffect:
     largest_swing: float | None
 
     def to_dict(self) -> dict[str, Any]:
-        return jsonable({"actor": self.actor, "first_order_sum": self.first_order_sum,
-                         "total_sum": self.total_sum, "largest_swing": self.largest_swing})
+        return jsonable(
+            {
+                "actor": self.actor,
+                "first_order_sum": self.first_order_sum,
+                "total_sum": self.total_sum,
+                "largest_swing": self.largest_swing,
+            }
+        )
 
 
 @dataclass(frozen=True)
@@ -206,15 +244,22 @@ class IssueSensitivity:
     actors: tuple[ActorEffect, ...]  # most influential first
 
     def to_dict(self) -> dict[str, Any]:
-        return jsonable({"model": self.model, "issue": self.issue, "point": self.point,
-                         "variance": self.variance,
-                         "factors": [e.to_dict() for e in self.effects],
-                         "actors": [a.to_dict() for a in self.actors]})
+        return jsonable(
+            {
+                "model": self.model,
+                "issue": self.issue,
+                "point": self.point,
+                "variance": self.variance,
+                "factors": [e.to_dict() for e in self.effects],
+                "actors": [a.to_dict() for a in self.actors],
+            }
+        )
 
 
 def _rank_effects(effects: list[FactorEffect]) -> tuple[FactorEffect, ...]:
     def key(e: FactorEffect) -> tuple[float, float]:
         return (-(e.st or 0.0), -(e.swing or 0.0))
+
     return tuple(sorted(effects, key=key))  # stable: ties keep document order
 
 
@@ -227,9 +272,15 @@ def _rank_actors(effects: Sequence[FactorEffect]) -> tuple[ActorEffect, ...]:
         kept = [v for v in values if v is not None]
         return float(sum(kept)) if kept else None
 
-    actors = [ActorEffect(a, total([e.s1 for e in es]), total([e.st for e in es]),
-                          max((e.swing for e in es if e.swing is not None), default=None))
-              for a, es in by_actor.items()]
+    actors = [
+        ActorEffect(
+            a,
+            total([e.s1 for e in es]),
+            total([e.st for e in es]),
+            max((e.swing for e in es if e.swing is not None), default=None),
+        )
+        for a, es in by_actor.items()
+    ]
     return tuple(sorted(actors, key=lambda a: (-(a.total_sum or 0.0), -(a.largest_swing or 0.0))))
 
 
@@ -260,17 +311,28 @@ class Sensitivity:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "kind": "sensitivity", "scenario": self.scenario, "title": self.title,
-            "seed": self.seed, "spread": self.spread, "methods": list(self.methods),
-            "samples": self.samples, "resamples": self.resamples,
+            "kind": "sensitivity",
+            "scenario": self.scenario,
+            "title": self.title,
+            "seed": self.seed,
+            "spread": self.spread,
+            "methods": list(self.methods),
+            "samples": self.samples,
+            "resamples": self.resamples,
             "conf_level": self.conf_level,
-            "evaluations": ((1 + 2 * len(self.factors) if "tornado" in self.methods else 0)
-                            + (self.samples * (len(self.factors) + 2)
-                               if "sobol" in self.methods and self.factors else 0)),
+            "evaluations": (
+                (1 + 2 * len(self.factors) if "tornado" in self.methods else 0)
+                + (
+                    self.samples * (len(self.factors) + 2)
+                    if "sobol" in self.methods and self.factors
+                    else 0
+                )
+            ),
             "uncertain": [jsonable(f.to_dict()) for f in self.factors],
             "models": list(self.models),
             "results": [r.to_dict() for r in self.results],
-            "scenario_hash": self.scenario_hash, "kingmaker_version": self.kingmaker_version,
+            "scenario_hash": self.scenario_hash,
+            "kingmaker_version": self.kingmaker_version,
         }
 
 
@@ -302,8 +364,10 @@ def sensitivity(
     methods = tuple(dict.fromkeys(methods))
     unknown = [m for m in methods if m not in METHODS]
     if unknown or not methods:
-        raise AnalysisError(f"unknown sensitivity method {', '.join(unknown) or '(none)'}; "
-                            f"choose from: {', '.join(METHODS)}")
+        raise AnalysisError(
+            f"unknown sensitivity method {', '.join(unknown) or '(none)'}; "
+            f"choose from: {', '.join(METHODS)}"
+        )
     use_sobol = "sobol" in methods
     if use_sobol:
         samples = check_samples(samples)
@@ -320,8 +384,9 @@ def sensitivity(
     point = point_forecasts(arrays, plan, seq)
     F = len(factors)
 
-    n_rows = (1 + 2 * F if "tornado" in methods else 0) + \
-        (samples * (F + 2) if use_sobol and F else 0)
+    n_rows = (1 + 2 * F if "tornado" in methods else 0) + (
+        samples * (F + 2) if use_sobol and F else 0
+    )
     done_before = [0]
 
     def step(done: int, _total: int) -> None:
@@ -359,15 +424,36 @@ def sensitivity(
                     if s is None:  # the outcome does not vary: nothing drives it
                         per[f].update(s1=0.0, s1_conf=0.0, st=0.0, st_conf=0.0)
                     else:
-                        per[f].update(s1=float(s["S1"][f]), s1_conf=float(s["S1_conf"][f]),
-                                      st=float(s["ST"][f]), st_conf=float(s["ST_conf"][f]))
+                        per[f].update(
+                            s1=float(s["S1"][f]),
+                            s1_conf=float(s["S1_conf"][f]),
+                            st=float(s["ST"][f]),
+                            st_conf=float(s["ST_conf"][f]),
+                        )
             effects = [FactorEffect(factor, **kw) for factor, kw in zip(factors, per, strict=True)]
-            results.append(IssueSensitivity(m.key, issue, float(point[m.key][i]), variance,
-                                            _rank_effects(effects), _rank_actors(effects)))
+            results.append(
+                IssueSensitivity(
+                    m.key,
+                    issue,
+                    float(point[m.key][i]),
+                    variance,
+                    _rank_effects(effects),
+                    _rank_actors(effects),
+                )
+            )
     return Sensitivity(
-        scenario=scenario.id, title=scenario.scenario.title,
-        scenario_hash=arrays.scenario_hash, kingmaker_version=__version__,
-        seed=seed_value(seq), spread=spread, methods=methods,
-        samples=samples if use_sobol else None, resamples=resamples if use_sobol else None,
-        conf_level=conf_level if use_sobol else None, factors=factors,
-        models=tuple(m.key for m in plan), issues=arrays.issue_ids, results=tuple(results))
+        scenario=scenario.id,
+        title=scenario.scenario.title,
+        scenario_hash=arrays.scenario_hash,
+        kingmaker_version=__version__,
+        seed=seed_value(seq),
+        spread=spread,
+        methods=methods,
+        samples=samples if use_sobol else None,
+        resamples=resamples if use_sobol else None,
+        conf_level=conf_level if use_sobol else None,
+        factors=factors,
+        models=tuple(m.key for m in plan),
+        issues=arrays.issue_ids,
+        results=tuple(results),
+    )

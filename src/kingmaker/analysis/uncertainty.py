@@ -46,10 +46,14 @@ INTERVALS = (("interval80", 0.10, 0.90), ("interval95", 0.025, 0.975))
 # --------------------------------------------------------------------------- models
 
 
-def plan_models(scenario: Scenario, models: Sequence[str | ModelSpec] | None = None, *,
-                variant: str | None = None, rounds: int | None = None,
-                settings: Mapping[str, Mapping[str, Any]] | None = None,
-                ) -> tuple[PlannedModel, ...]:
+def plan_models(
+    scenario: Scenario,
+    models: Sequence[str | ModelSpec] | None = None,
+    *,
+    variant: str | None = None,
+    rounds: int | None = None,
+    settings: Mapping[str, Mapping[str, Any]] | None = None,
+) -> tuple[PlannedModel, ...]:
     """Validated models to run: registry names (as in ``forecast``) and/or ModelSpecs.
 
     A ModelSpec (a model outside the registry, e.g. one under development) runs with its
@@ -61,21 +65,28 @@ def plan_models(scenario: Scenario, models: Sequence[str | ModelSpec] | None = N
         planned = []
         for m in models:
             if isinstance(m, ModelSpec):
-                planned.append(PlannedModel(m.name, m, make_params(m, (settings or {}).get(m.name))))
+                planned.append(
+                    PlannedModel(m.name, m, make_params(m, (settings or {}).get(m.name)))
+                )
             else:
-                planned.extend(plan_models(scenario, [m], variant=variant, rounds=rounds,
-                                           settings=settings))
+                planned.extend(
+                    plan_models(scenario, [m], variant=variant, rounds=rounds, settings=settings)
+                )
         keys = [p.key for p in planned]
         if len(set(keys)) != len(keys):
             raise AnalysisError(f"a model is listed twice: {', '.join(keys)}")
         return tuple(planned)
-    return tuple(PlannedModel(key, spec, params) for key, spec, params in
-                 resolve_models(scenario, models, variant=variant, rounds=rounds,
-                                settings=settings))
+    return tuple(
+        PlannedModel(key, spec, params)
+        for key, spec, params in resolve_models(
+            scenario, models, variant=variant, rounds=rounds, settings=settings
+        )
+    )
 
 
-def point_forecasts(arrays: ScenarioArrays, models: Sequence[PlannedModel],
-                    seed: np.random.SeedSequence) -> dict[str, np.ndarray]:
+def point_forecasts(
+    arrays: ScenarioArrays, models: Sequence[PlannedModel], seed: np.random.SeedSequence
+) -> dict[str, np.ndarray]:
     """Each model's forecast at the point values (what ``kingmaker forecast --seed`` gives)."""
     batch = arrays.batch(1)
     out = {}
@@ -112,13 +123,16 @@ def issue_value(scenario: Scenario, issue_id: str, raw: str, text: str, what: st
 
         best = process.extractOne(issue_id, scenario.issue_ids, score_cutoff=60)
         hint = f" (did you mean {best[0]!r}?)" if best else ""
-        raise AnalysisError(f"{what} {text!r}: no issue {issue_id!r} in scenario "
-                            f"{scenario.id}{hint}; issues: "
-                            f"{', '.join(scenario.issue_ids)}") from None
+        raise AnalysisError(
+            f"{what} {text!r}: no issue {issue_id!r} in scenario "
+            f"{scenario.id}{hint}; issues: "
+            f"{', '.join(scenario.issue_ids)}"
+        ) from None
     lo, hi = issue.scale.min, issue.scale.max
     if not lo <= value <= hi:
-        raise AnalysisError(f"{what} {text!r}: {value:g} is outside the scale of "
-                            f"{issue_id!r} ({lo:g}..{hi:g})")
+        raise AnalysisError(
+            f"{what} {text!r}: {value:g} is outside the scale of {issue_id!r} ({lo:g}..{hi:g})"
+        )
     return value
 
 
@@ -134,8 +148,10 @@ def parse_thresholds(scenario: Scenario, items: Iterable[str | Threshold]) -> tu
             if not sep and len(scenario.issues) == 1:
                 issue_id = scenario.issues[0].id
             elif not sep or not issue_id:
-                raise AnalysisError(f"--threshold expects ISSUE:VALUE (e.g. "
-                                    f"{scenario.issues[0].id}:50), got {text!r}")
+                raise AnalysisError(
+                    f"--threshold expects ISSUE:VALUE (e.g. "
+                    f"{scenario.issues[0].id}:50), got {text!r}"
+                )
         out.append(Threshold(issue_id, issue_value(scenario, issue_id, raw, text, "threshold")))
     return tuple(dict.fromkeys(out))
 
@@ -161,13 +177,26 @@ class Distribution:
             nan = math.nan
             return cls(0, nan, nan, nan, (nan, nan), (nan, nan))
         q = np.quantile(v, [0.5] + [p for _, lo, hi in INTERVALS for p in (lo, hi)])
-        return cls(int(v.size), float(np.mean(v)), float(np.std(v, ddof=1)) if v.size > 1
-                   else 0.0, float(q[0]), (float(q[1]), float(q[2])), (float(q[3]), float(q[4])))
+        return cls(
+            int(v.size),
+            float(np.mean(v)),
+            float(np.std(v, ddof=1)) if v.size > 1 else 0.0,
+            float(q[0]),
+            (float(q[1]), float(q[2])),
+            (float(q[3]), float(q[4])),
+        )
 
     def to_dict(self) -> dict[str, Any]:
-        return jsonable({"draws": self.draws, "mean": self.mean, "std": self.std,
-                         "median": self.median, "interval80": list(self.interval80),
-                         "interval95": list(self.interval95)})
+        return jsonable(
+            {
+                "draws": self.draws,
+                "mean": self.mean,
+                "std": self.std,
+                "median": self.median,
+                "interval80": list(self.interval80),
+                "interval95": list(self.interval95),
+            }
+        )
 
 
 @dataclass(frozen=True)
@@ -181,21 +210,36 @@ class OutcomeSummary:
     rounds_mean: float
 
     def to_dict(self) -> dict[str, Any]:
-        return jsonable({
-            "point": self.point, **self.distribution.to_dict(),
-            "thresholds": [{"value": v, "above": a, "below": b}
-                           for v, a, b in self.thresholds],
-            "converged": self.converged, "rounds_mean": self.rounds_mean,
-        })
+        return jsonable(
+            {
+                "point": self.point,
+                **self.distribution.to_dict(),
+                "thresholds": [{"value": v, "above": a, "below": b} for v, a, b in self.thresholds],
+                "converged": self.converged,
+                "rounds_mean": self.rounds_mean,
+            }
+        )
 
 
-def summarize(point: float, values: np.ndarray, converged: np.ndarray, rounds: np.ndarray,
-              thresholds: Sequence[float]) -> OutcomeSummary:
+def summarize(
+    point: float,
+    values: np.ndarray,
+    converged: np.ndarray,
+    rounds: np.ndarray,
+    thresholds: Sequence[float],
+) -> OutcomeSummary:
     n = values.size
-    probs = tuple((float(t), float(np.count_nonzero(values > t)) / n,
-                   float(np.count_nonzero(values < t)) / n) for t in thresholds)
-    return OutcomeSummary(float(point), Distribution.of(values), probs,
-                          float(np.count_nonzero(converged)) / n, float(np.mean(rounds)))
+    probs = tuple(
+        (float(t), float(np.count_nonzero(values > t)) / n, float(np.count_nonzero(values < t)) / n)
+        for t in thresholds
+    )
+    return OutcomeSummary(
+        float(point),
+        Distribution.of(values),
+        probs,
+        float(np.count_nonzero(converged)) / n,
+        float(np.mean(rounds)),
+    )
 
 
 # --------------------------------------------------------------------------- simulation
@@ -251,19 +295,27 @@ class Simulation:
     def summary(self, model: str, issue: str) -> OutcomeSummary:
         i = self._column(model, issue)
         ts = [t.value for t in self.thresholds if t.issue == issue]
-        return summarize(self.point[model][i], self.result.forecast[model][:, i],
-                         self.result.converged[model][:, i], self.result.rounds[model][:, i],
-                         ts)
+        return summarize(
+            self.point[model][i],
+            self.result.forecast[model][:, i],
+            self.result.converged[model][:, i],
+            self.result.rounds[model][:, i],
+            ts,
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """The full summary (``kingmaker simulate --format json``); no timings, no executor."""
         issues = []
         for issue in self.issues:
             lo, hi = self.scales[issue]
-            issues.append({
-                "id": issue, "scale": [lo, hi], "observed": jsonable(self.observed[issue]),
-                "models": {k: self.summary(k, issue).to_dict() for k in self.model_keys},
-            })
+            issues.append(
+                {
+                    "id": issue,
+                    "scale": [lo, hi],
+                    "observed": jsonable(self.observed[issue]),
+                    "models": {k: self.summary(k, issue).to_dict() for k in self.model_keys},
+                }
+            )
         return {
             "kind": "simulation",
             "scenario": self.scenario,
@@ -275,8 +327,14 @@ class Simulation:
             "actors": list(self.actors),
             "uncertain": [jsonable(f.to_dict()) for f in self.factors],
             "thresholds": [{"issue": t.issue, "value": t.value} for t in self.thresholds],
-            "runs": {m.key: {"model": m.spec.name, "variant": getattr(m.params, "variant", None),
-                             "params": jsonable(m.params)} for m in self.models},
+            "runs": {
+                m.key: {
+                    "model": m.spec.name,
+                    "variant": getattr(m.params, "variant", None),
+                    "params": jsonable(m.params),
+                }
+                for m in self.models
+            },
             "issues": issues,
             "scenario_hash": self.scenario_hash,
             "kingmaker_version": self.kingmaker_version,
@@ -295,12 +353,23 @@ class Simulation:
             for issue in self.issues:
                 s = self.summary(key, issue)
                 d = s.distribution
-                row = {"scenario": self.scenario, "model": key, "issue": issue,
-                       "point": s.point, "median": d.median, "mean": d.mean, "std": d.std,
-                       "p10": d.interval80[0], "p90": d.interval80[1],
-                       "p2.5": d.interval95[0], "p97.5": d.interval95[1],
-                       "converged": s.converged, "rounds_mean": s.rounds_mean,
-                       "observed": self.observed[issue], "draws": d.draws}
+                row = {
+                    "scenario": self.scenario,
+                    "model": key,
+                    "issue": issue,
+                    "point": s.point,
+                    "median": d.median,
+                    "mean": d.mean,
+                    "std": d.std,
+                    "p10": d.interval80[0],
+                    "p90": d.interval80[1],
+                    "p2.5": d.interval95[0],
+                    "p97.5": d.interval95[1],
+                    "converged": s.converged,
+                    "rounds_mean": s.rounds_mean,
+                    "observed": self.observed[issue],
+                    "draws": d.draws,
+                }
                 for t in self.thresholds:
                     row.setdefault(f"P(>{t.value:g})", None)
                     row.setdefault(f"P(<{t.value:g})", None)
@@ -338,7 +407,8 @@ class Simulation:
         table = pa.Table.from_pandas(self.to_frame(), preserve_index=False)
         info = {k: v for k, v in self.to_dict().items() if k != "issues"}
         table = table.replace_schema_metadata(
-            {**(table.schema.metadata or {}), b"kingmaker": json.dumps(info).encode()})
+            {**(table.schema.metadata or {}), b"kingmaker": json.dumps(info).encode()}
+        )
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
         os.close(fd)
         try:
@@ -356,11 +426,14 @@ def check_draws_path(path: str | os.PathLike, *, overwrite: bool = False) -> Pat
     try:
         import pyarrow  # noqa: F401
     except ImportError:
-        raise AnalysisError("saving draws to Parquet needs pyarrow; install it with: "
-                            "pip install 'kingmaker[parquet]'") from None
+        raise AnalysisError(
+            "saving draws to Parquet needs pyarrow; install it with: "
+            "pip install 'kingmaker[parquet]'"
+        ) from None
     if path.suffix.lower() != ".parquet":
-        raise AnalysisError(f"{path}: draws are saved as Parquet; give a file name ending "
-                            "in .parquet")
+        raise AnalysisError(
+            f"{path}: draws are saved as Parquet; give a file name ending in .parquet"
+        )
     if not path.parent.is_dir():
         raise AnalysisError(f"{path}: the folder {path.parent} does not exist")
     if path.exists() and not overwrite:
@@ -439,9 +512,15 @@ class DifferenceSummary:
     se_independent: float
 
     def to_dict(self) -> dict[str, Any]:
-        return jsonable({**self.distribution.to_dict(), "p_positive": self.p_positive,
-                         "p_negative": self.p_negative, "se": self.se,
-                         "se_independent": self.se_independent})
+        return jsonable(
+            {
+                **self.distribution.to_dict(),
+                "p_positive": self.p_positive,
+                "p_negative": self.p_negative,
+                "se": self.se,
+                "se_independent": self.se_independent,
+            }
+        )
 
 
 def difference_summary(a: np.ndarray, b: np.ndarray) -> DifferenceSummary:
@@ -450,9 +529,13 @@ def difference_summary(a: np.ndarray, b: np.ndarray) -> DifferenceSummary:
     dist = Distribution.of(d)
     var_a = float(np.var(a, ddof=1)) if n > 1 else 0.0
     var_b = float(np.var(b, ddof=1)) if n > 1 else 0.0
-    return DifferenceSummary(dist, float(np.count_nonzero(d > 0)) / n,
-                             float(np.count_nonzero(d < 0)) / n, dist.std / math.sqrt(n),
-                             math.sqrt((var_a + var_b) / n))
+    return DifferenceSummary(
+        dist,
+        float(np.count_nonzero(d > 0)) / n,
+        float(np.count_nonzero(d < 0)) / n,
+        dist.std / math.sqrt(n),
+        math.sqrt((var_a + var_b) / n),
+    )
 
 
 @dataclass(frozen=True, eq=False)
@@ -479,40 +562,61 @@ class Comparison:
         for ka, kb in self.pairs:
             issues = []
             for issue in self.issues:
-                issues.append({
-                    "id": issue,
-                    "a": self.a.summary(ka, issue).to_dict(),
-                    "b": self.b.summary(kb, issue).to_dict(),
-                    "difference": self.summary((ka, kb), issue).to_dict(),
-                })
+                issues.append(
+                    {
+                        "id": issue,
+                        "a": self.a.summary(ka, issue).to_dict(),
+                        "b": self.b.summary(kb, issue).to_dict(),
+                        "difference": self.summary((ka, kb), issue).to_dict(),
+                    }
+                )
             out.append({"a": ka, "b": kb, "issues": issues})
-        return {"kind": "comparison", "a": {"label": self.labels[0], "scenario": self.a.scenario,
-                                            "scenario_hash": self.a.scenario_hash},
-                "b": {"label": self.labels[1], "scenario": self.b.scenario,
-                      "scenario_hash": self.b.scenario_hash},
-                "draws": self.a.draws, "seed": self.a.seed, "spread": self.a.spread,
-                "pairs": out, "kingmaker_version": __version__}
+        return {
+            "kind": "comparison",
+            "a": {
+                "label": self.labels[0],
+                "scenario": self.a.scenario,
+                "scenario_hash": self.a.scenario_hash,
+            },
+            "b": {
+                "label": self.labels[1],
+                "scenario": self.b.scenario,
+                "scenario_hash": self.b.scenario_hash,
+            },
+            "draws": self.a.draws,
+            "seed": self.a.seed,
+            "spread": self.a.spread,
+            "pairs": out,
+            "kingmaker_version": __version__,
+        }
 
 
 def _same_seed(a: np.random.SeedSequence, b: np.random.SeedSequence) -> bool:
     return a.entropy == b.entropy and tuple(a.spawn_key) == tuple(b.spawn_key)
 
 
-def compare(a: Simulation, b: Simulation,
-            pairs: Sequence[str | tuple[str, str]] | None = None,
-            labels: tuple[str, str] = ("a", "b")) -> Comparison:
+def compare(
+    a: Simulation,
+    b: Simulation,
+    pairs: Sequence[str | tuple[str, str]] | None = None,
+    labels: tuple[str, str] = ("a", "b"),
+) -> Comparison:
     """Pair two simulations draw by draw (they must share seed, draws and spread).
 
     ``pairs``: model keys present in both, or (key in a, key in b) to compare two models; by
     default every model key the two share, or the only model of each when they share none.
     Issues are those of ``a`` that ``b`` also has.
     """
-    if not _same_seed(a.seed_sequence, b.seed_sequence) or a.draws != b.draws \
-            or a.spread != b.spread:
+    if (
+        not _same_seed(a.seed_sequence, b.seed_sequence)
+        or a.draws != b.draws
+        or a.spread != b.spread
+    ):
         raise AnalysisError(
             "the two simulations were not run on the same draws (they need the same seed, "
             f"number of draws and spread; got seeds {a.seed} and {b.seed}, draws {a.draws} and "
-            f"{b.draws}, spreads {a.spread} and {b.spread})")
+            f"{b.draws}, spreads {a.spread} and {b.spread})"
+        )
     if pairs is None:
         shared = [k for k in a.model_keys if k in b.model_keys]
         if shared:
@@ -520,15 +624,18 @@ def compare(a: Simulation, b: Simulation,
         elif len(a.models) == 1 and len(b.models) == 1:
             pairs = [(a.model_keys[0], b.model_keys[0])]
         else:
-            raise AnalysisError("the two simulations share no model; say which to compare "
-                                "with pairs=[(model in a, model in b)]")
+            raise AnalysisError(
+                "the two simulations share no model; say which to compare "
+                "with pairs=[(model in a, model in b)]"
+            )
     resolved = []
     for p in pairs:
         ka, kb = (p, p) if isinstance(p, str) else p
         for key, sim, label in ((ka, a, labels[0]), (kb, b, labels[1])):
             if key not in sim.model_keys:
-                raise AnalysisError(f"model {key!r} was not run in {label}; it ran: "
-                                    f"{', '.join(sim.model_keys)}")
+                raise AnalysisError(
+                    f"model {key!r} was not run in {label}; it ran: {', '.join(sim.model_keys)}"
+                )
         resolved.append((ka, kb))
     issues = tuple(i for i in a.issues if i in b.issues)
     if not issues:

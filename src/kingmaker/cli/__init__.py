@@ -15,6 +15,7 @@ from ..errors import KingmakerError, ScenarioError
 # the order of the imports is the order of the commands in `kingmaker --help`
 # isort: off
 from . import forecast, scenarios, uncertainty, advise, backtest, evidence  # noqa: F401
+
 # isort: on
 from .common import app, err
 
@@ -33,17 +34,22 @@ def main(argv: list[str] | None = None) -> None:
     except Exception as exc:  # a bug, not a user error: say so briefly
         if os.environ.get("KINGMAKER_DEBUG"):
             raise
-        err.print(f"[red]internal error:[/red] {type(exc).__name__}: {exc}\n"
-                  "This is a bug in Kingmaker; set KINGMAKER_DEBUG=1 for the traceback.",
-                  soft_wrap=True)
+        err.print(
+            f"[red]internal error:[/red] {type(exc).__name__}: {exc}\n"
+            "This is a bug in Kingmaker; set KINGMAKER_DEBUG=1 for the traceback.",
+            soft_wrap=True,
+        )
         sys.exit(1)
 
 
 def _report(exc: KingmakerError) -> None:
     if isinstance(exc, ScenarioError):
         n = len(exc.problems)
-        err.print(f"[red]error:[/red] {exc.file or 'scenario'} is not a valid scenario "
-                  f"({n} problem{'s' if n != 1 else ''}):", soft_wrap=True)
+        err.print(
+            f"[red]error:[/red] {exc.file or 'scenario'} is not a valid scenario "
+            f"({n} problem{'s' if n != 1 else ''}):",
+            soft_wrap=True,
+        )
         for line in exc.render(limit=50).splitlines():
             err.print(f"  {line}", soft_wrap=True, markup=False)
     else:
@@ -51,5 +57,3 @@ def _report(exc: KingmakerError) -> None:
             prefix = "[red]error:[/red] " if k == 0 else "  "
             err.print(prefix, end="", soft_wrap=True)
             err.print(line, soft_wrap=True, markup=False)
-
-

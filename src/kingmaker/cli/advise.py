@@ -45,43 +45,82 @@ class Presets(str, Enum):
 @app.command()
 def advise(
     scenario: ScenarioArg = None,
-    actor: Annotated[str, typer.Option("--actor", "-a", help="The actor whose levers are "
-                                       "analysed (an actor id, e.g. iran).")] = ...,
-    issue: Annotated[list[str] | None, typer.Option(
-        "--issue", "-i", help="Judge the actor's gain on this issue only (repeatable). "
-        "Default: every issue it has a position on.")] = None,
+    actor: Annotated[
+        str,
+        typer.Option(
+            "--actor", "-a", help="The actor whose levers are analysed (an actor id, e.g. iran)."
+        ),
+    ] = ...,
+    issue: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--issue",
+            "-i",
+            help="Judge the actor's gain on this issue only (repeatable). "
+            "Default: every issue it has a position on.",
+        ),
+    ] = None,
     model: ModelOpt = None,
     variant: VariantOpt = None,
     rounds: RoundsOpt = None,
     set_: SetOpt = None,
-    target: Annotated[list[str] | None, typer.Option(
-        "--target", "-t", help="ISSUE<VALUE, ISSUE>VALUE or ISSUE:VALUE: find the smallest "
-        "single changes that bring the forecast there (repeatable).")] = None,
-    presets: Annotated[Presets, typer.Option(
-        help="Which of the scenario's interventions to evaluate: the actor's own, all, "
-        "or none.")] = Presets.own,
-    draws: Annotated[int, typer.Option("--draws", "-n", min=0, help="Paired draws (with and "
-                                       "without each preset, on common random numbers); 0: "
-                                       "point values only.")] = 100,
-    check: Annotated[int, typer.Option(min=0, help="Also run the best CHECK levers on the "
-                                       "paired draws.")] = 3,
+    target: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--target",
+            "-t",
+            help="ISSUE<VALUE, ISSUE>VALUE or ISSUE:VALUE: find the smallest "
+            "single changes that bring the forecast there (repeatable).",
+        ),
+    ] = None,
+    presets: Annotated[
+        Presets,
+        typer.Option(
+            help="Which of the scenario's interventions to evaluate: the actor's own, all, or none."
+        ),
+    ] = Presets.own,
+    draws: Annotated[
+        int,
+        typer.Option(
+            "--draws",
+            "-n",
+            min=0,
+            help="Paired draws (with and "
+            "without each preset, on common random numbers); 0: "
+            "point values only.",
+        ),
+    ] = 100,
+    check: Annotated[
+        int, typer.Option(min=0, help="Also run the best CHECK levers on the paired draws.")
+    ] = 3,
     top: Annotated[int, typer.Option(min=1, help="Levers shown in the table.")] = 10,
-    step_position: Annotated[float, typer.Option(
-        min=0.001, max=1.0, help="Size of a searched position move, as a fraction of the "
-        "issue's scale.")] = 0.1,
-    step_salience: Annotated[float, typer.Option(
-        min=0.001, max=1.0, help="Size of a searched salience move.")] = 0.1,
-    coercion: Annotated[float, typer.Option(
-        min=0.0, max=0.999, help="Factor a coerced actor's capability is cut to.")] = 0.8,
-    no_propagate: Annotated[bool, typer.Option(
-        "--no-propagate", help="Do not carry a patron's moves to its proxies.")] = False,
+    step_position: Annotated[
+        float,
+        typer.Option(
+            min=0.001,
+            max=1.0,
+            help="Size of a searched position move, as a fraction of the issue's scale.",
+        ),
+    ] = 0.1,
+    step_salience: Annotated[
+        float, typer.Option(min=0.001, max=1.0, help="Size of a searched salience move.")
+    ] = 0.1,
+    coercion: Annotated[
+        float,
+        typer.Option(min=0.0, max=0.999, help="Factor a coerced actor's capability is cut to."),
+    ] = 0.8,
+    no_propagate: Annotated[
+        bool, typer.Option("--no-propagate", help="Do not carry a patron's moves to its proxies.")
+    ] = False,
     seed: AnalysisSeedOpt = None,
     spread: SpreadOpt = None,
     workers: WorkersOpt = None,
     dask: DaskOpt = False,
     scheduler: SchedulerOpt = None,
     scheduler_timeout: SchedulerTimeoutOpt = 10.0,
-    output_format: Annotated[ReportFormat, typer.Option("--format", help="Output format.")] = ReportFormat.table,
+    output_format: Annotated[
+        ReportFormat, typer.Option("--format", help="Output format.")
+    ] = ReportFormat.table,
     input_format: InputFormatOpt = None,
 ) -> None:
     """Who can move the outcome: an actor's presets, its best levers, and what reaches a target."""
@@ -90,19 +129,38 @@ def advise(
 
     sc = load_source(scenario, input_format)
     steps = Steps(position=step_position, salience=step_salience, capability=coercion)
-    with executor_from(workers, dask, scheduler, scheduler_timeout) as executor, \
-            progress_bar("advising") as bar:
+    with (
+        executor_from(workers, dask, scheduler, scheduler_timeout) as executor,
+        progress_bar("advising") as bar,
+    ):
         result = run_advise(
-            sc, actor, model, issues=issue, targets=target or (), presets=presets.value,
-            draws=draws, check=check, seed=seed, steps=steps, propagate=not no_propagate,
-            spread=spread, variant=variant, rounds=rounds, settings=parse_settings(set_),
-            executor=executor, progress=lambda stage, done, total: bar(done, total))
+            sc,
+            actor,
+            model,
+            issues=issue,
+            targets=target or (),
+            presets=presets.value,
+            draws=draws,
+            check=check,
+            seed=seed,
+            steps=steps,
+            propagate=not no_propagate,
+            spread=spread,
+            variant=variant,
+            rounds=rounds,
+            settings=parse_settings(set_),
+            executor=executor,
+            progress=lambda stage, done, total: bar(done, total),
+        )
     if output_format is ReportFormat.json:
         sys.stdout.write(json.dumps(result.to_dict(), indent=2, allow_nan=False) + "\n")
     else:
         # a report written to a file or pipe gets room for its columns
-        con = out if out.is_terminal else Console(highlight=False, soft_wrap=False,
-                                                  width=max(out.width, 120))
+        con = (
+            out
+            if out.is_terminal
+            else Console(highlight=False, soft_wrap=False, width=max(out.width, 120))
+        )
         _print_advice(con, result, top)
 
 
@@ -110,7 +168,7 @@ def _num(x: float, d: int = 1, sign: bool = True) -> str:
     if x is None or not math.isfinite(x):
         return "-"
     s = f"{x:+.{d}f}" if sign else f"{x:.{d}f}"
-    return s.replace("-0.0", "0.0").replace("+0.0", "0.0") if abs(x) < 0.5 * 10 ** -d else s
+    return s.replace("-0.0", "0.0").replace("+0.0", "0.0") if abs(x) < 0.5 * 10**-d else s
 
 
 def _print_advice(out: Console, adv, top: int) -> None:
@@ -118,9 +176,11 @@ def _print_advice(out: Console, adv, top: int) -> None:
     who = adv.actor_name
     out.print(f"[bold]{adv.title}[/bold]  ({adv.scenario}) - levers of {who}", soft_wrap=True)
     seed = f", seed {adv.seed}" if adv.draws else ""
-    out.print(f"[dim]models: {', '.join(adv.models)}; paired draws: {adv.draws or 'none'}"
-              f"{seed}; proxies follow their patrons: {'yes' if adv.propagate else 'no'}[/dim]",
-              soft_wrap=True)
+    out.print(
+        f"[dim]models: {', '.join(adv.models)}; paired draws: {adv.draws or 'none'}"
+        f"{seed}; proxies follow their patrons: {'yes' if adv.propagate else 'no'}[/dim]",
+        soft_wrap=True,
+    )
 
     table = Table(title=f"What {who} wants, and the forecasts", title_justify="left")
     for col in ("Issue", "Its position", "Weight", *adv.models):
@@ -129,9 +189,12 @@ def _print_advice(out: Console, adv, top: int) -> None:
         j = adv.issues.index(i)
         table.add_row(i, f"{p:g}", f"{w:.2f}", *(_num(v, 1, False) for v in adv.base[:, j]))
     out.print(table)
-    out.print("[dim]Gain: how much closer the forecasts come to the actor's positions, "
-              "weighted by its saliences (points of a 0-100 scale); a negative gain moves them "
-              "away.[/dim]", soft_wrap=True)
+    out.print(
+        "[dim]Gain: how much closer the forecasts come to the actor's positions, "
+        "weighted by its saliences (points of a 0-100 scale); a negative gain moves them "
+        "away.[/dim]",
+        soft_wrap=True,
+    )
 
     for o in adv.presets:
         _print_outcome(out, adv, o)
@@ -139,27 +202,36 @@ def _print_advice(out: Console, adv, top: int) -> None:
     levers = adv.levers
     shown = [o for o in levers if math.isfinite(o.mean_gain)][:top]
     checked = any(o.paired is not None for o in shown)
-    table = Table(title=f"Best levers of {who} (of {len(levers)} searched)",
-                  title_justify="left")
+    table = Table(title=f"Best levers of {who} (of {len(levers)} searched)", title_justify="left")
     cols = ["#", "Lever", "Cost", "Gain", "Gain/cost", "Models gaining", "Gain by model"]
     if checked:
         cols.append("Gain on draws (80%)")
     for col in cols:
-        table.add_column(col, justify="left" if col in ("Lever", "Gain by model") else "right",
-                         overflow="fold")
+        table.add_column(
+            col, justify="left" if col in ("Lever", "Gain by model") else "right", overflow="fold"
+        )
     for rank, o in enumerate(shown, start=1):
         finite = o.gain[np.isfinite(o.gain)]
-        row = [str(rank), o.intervention.name, f"{o.cost:.2f}", _num(o.mean_gain, 2),
-               _num(o.gain_per_cost, 1), f"{o.agree}/{len(adv.models)}",
-               f"{_num(finite.min(), 1)}..{_num(finite.max(), 1)}" if finite.size else "-"]
+        row = [
+            str(rank),
+            o.intervention.name,
+            f"{o.cost:.2f}",
+            _num(o.mean_gain, 2),
+            _num(o.gain_per_cost, 1),
+            f"{o.agree}/{len(adv.models)}",
+            f"{_num(finite.min(), 1)}..{_num(finite.max(), 1)}" if finite.size else "-",
+        ]
         if checked:
             row.append(_paired_gain(o))
         table.add_row(*row)
     out.print(table)
-    out.print("[dim]Gain: mean over the models; Gain by model: the smallest..largest. Cost: the "
-              "size of the change (a position move as a share of the scale, a salience move, "
-              "the share of capability cut; 1 for leaving the table). Each model's gain is in "
-              "the JSON output (--format json).[/dim]", soft_wrap=True)
+    out.print(
+        "[dim]Gain: mean over the models; Gain by model: the smallest..largest. Cost: the "
+        "size of the change (a position move as a share of the scale, a salience move, "
+        "the share of capability cut; 1 for leaving the table). Each model's gain is in "
+        "the JSON output (--format json).[/dim]",
+        soft_wrap=True,
+    )
 
     _print_who_matters(out, adv)
 
@@ -173,18 +245,27 @@ def _print_who_matters(out: Console, adv) -> None:
     away = [o for o in adv.who_matters if math.isfinite(o.mean_gain)]
     if not away:
         return
-    table = Table(title=f"Who matters to {adv.actor_name}: its gain if one actor were kept "
-                  "away from the table", title_justify="left")
+    table = Table(
+        title=f"Who matters to {adv.actor_name}: its gain if one actor were kept "
+        "away from the table",
+        title_justify="left",
+    )
     for col in ("Actor", "Gain", "Models gaining", "Gain by model"):
         table.add_column(col, justify="left" if col in ("Actor", "Gain by model") else "right")
     for o in away:
         finite = o.gain[np.isfinite(o.gain)]
-        table.add_row(adv.names.get(o.lever.target, o.lever.target), _num(o.mean_gain, 2),
-                      f"{o.agree}/{len(adv.models)}",
-                      f"{_num(finite.min(), 1)}..{_num(finite.max(), 1)}")
+        table.add_row(
+            adv.names.get(o.lever.target, o.lever.target),
+            _num(o.mean_gain, 2),
+            f"{o.agree}/{len(adv.models)}",
+            f"{_num(finite.min(), 1)}..{_num(finite.max(), 1)}",
+        )
     out.print(table)
-    out.print("[dim]A positive gain: the actor is better off without them (they pull the "
-              "outcome away from it); negative: they pull for it.[/dim]", soft_wrap=True)
+    out.print(
+        "[dim]A positive gain: the actor is better off without them (they pull the "
+        "outcome away from it); negative: they pull for it.[/dim]",
+        soft_wrap=True,
+    )
 
 
 def _paired_gain(o) -> str:
@@ -203,8 +284,7 @@ def _paired_gain(o) -> str:
 def _print_outcome(out: Console, adv, o) -> None:
     title = f"Preset: {o.intervention.name}  [dim]({o.intervention.id}"
     if o.error:
-        out.print(f"{title})[/dim]\n  [red]could not be applied:[/red] {o.error}",
-                  soft_wrap=True)
+        out.print(f"{title})[/dim]\n  [red]could not be applied:[/red] {o.error}", soft_wrap=True)
         return
     title += f", cost {o.cost:.2f})[/dim]"
     table = Table(title=title, title_justify="left")
@@ -216,8 +296,11 @@ def _print_outcome(out: Console, adv, o) -> None:
         cells = []
         for j, i in enumerate(adv.issues):
             cell = _num(o.delta[k, j])
-            if o.paired is not None and key in o.paired.differences and \
-                    i in o.paired.differences[key]:
+            if (
+                o.paired is not None
+                and key in o.paired.differences
+                and i in o.paired.differences[key]
+            ):
                 lo, hi = o.paired.differences[key][i].distribution.interval80
                 cell += f" [dim]({_num(lo)}..{_num(hi)})[/dim]"
             cells.append(cell)
@@ -228,8 +311,10 @@ def _print_outcome(out: Console, adv, o) -> None:
         table.add_row(key, *cells, gain)
     out.print(table)
     if o.paired is not None:
-        out.print("[dim]In brackets: the 80% interval of the change over the paired "
-                  "draws.[/dim]", soft_wrap=True)
+        out.print(
+            "[dim]In brackets: the 80% interval of the change over the paired draws.[/dim]",
+            soft_wrap=True,
+        )
 
 
 def _by_target(results):
@@ -242,33 +327,47 @@ def _by_target(results):
 def _print_target(out: Console, adv, results) -> None:
     t = results[0].target
     way = {"below": "at or below", "above": "at or above"}.get(t.direction, "to")
-    table = Table(title=f"Smallest single changes for {t.issue} {way} {t.value:g}",
-                  title_justify="left")
+    table = Table(
+        title=f"Smallest single changes for {t.issue} {way} {t.value:g}", title_justify="left"
+    )
     for col in ("Model", "Now", "Smallest change", "Cost", "Then"):
-        table.add_column(col, justify="left" if col in ("Model", "Smallest change") else "right",
-                         overflow="fold")
+        table.add_column(
+            col, justify="left" if col in ("Model", "Smallest change") else "right", overflow="fold"
+        )
     knife = []
     for r in results:
         if r.already:
             table.add_row(r.model, _num(r.forecast, 1, False), "already there", "-", "-")
             continue
         if not r.reaches:
-            table.add_row(r.model, _num(r.forecast, 1, False),
-                          "[yellow]not reachable within bounds[/yellow] by one change", "-",
-                          "-")
+            table.add_row(
+                r.model,
+                _num(r.forecast, 1, False),
+                "[yellow]not reachable within bounds[/yellow] by one change",
+                "-",
+                "-",
+            )
             continue
         for n, reach in enumerate(r.reaches[:3]):
-            table.add_row(r.model if n == 0 else "", _num(r.forecast, 1, False) if n == 0
-                          else "", reach.intervention.name, f"{reach.cost:.3g}",
-                          _num(reach.forecast, 1, False))
+            table.add_row(
+                r.model if n == 0 else "",
+                _num(r.forecast, 1, False) if n == 0 else "",
+                reach.intervention.name,
+                f"{reach.cost:.3g}",
+                _num(reach.forecast, 1, False),
+            )
         if r.reaches[0].cost < 0.01:
             knife.append(r.model)
     out.print(table)
-    out.print("[dim]Each change alone, within bounds (positions on the scale, saliences 0-1, "
-              "capabilities 0-3 x); proxies follow their patrons. Ranked by cost.[/dim]",
-              soft_wrap=True)
+    out.print(
+        "[dim]Each change alone, within bounds (positions on the scale, saliences 0-1, "
+        "capabilities 0-3 x); proxies follow their patrons. Ranked by cost.[/dim]",
+        soft_wrap=True,
+    )
     if knife:
-        out.print(f"[yellow]note:[/yellow] in {', '.join(knife)} a change of less than 1% "
-                  "reaches the target: the forecast sits on a knife edge, where small "
-                  "errors in the inputs flip it; read those models' answers with care.",
-                  soft_wrap=True)
+        out.print(
+            f"[yellow]note:[/yellow] in {', '.join(knife)} a change of less than 1% "
+            "reaches the target: the forecast sits on a knife edge, where small "
+            "errors in the inputs flip it; read those models' answers with care.",
+            soft_wrap=True,
+        )

@@ -40,34 +40,62 @@ class Unit(str, Enum):
     issue = "issue"
 
 
-
 @app.command()
 def backtest(
-    target: Annotated[str, typer.Argument(
-        help="`deu3` (the DEU III dataset shipped with Kingmaker), or a scenario file or "
-        "embedded scenario whose issues record observed outcomes.", show_default=False)],
+    target: Annotated[
+        str,
+        typer.Argument(
+            help="`deu3` (the DEU III dataset shipped with Kingmaker), or a scenario file or "
+            "embedded scenario whose issues record observed outcomes.",
+            show_default=False,
+        ),
+    ],
     model: Annotated[
         list[str] | None,
-        typer.Option("--models", "--model", "-m", help="Model to score (repeatable; "
-                     "`NAME:VARIANT` for a variant). Default: every model and variant."),
+        typer.Option(
+            "--models",
+            "--model",
+            "-m",
+            help="Model to score (repeatable; "
+            "`NAME:VARIANT` for a variant). Default: every model and variant.",
+        ),
     ] = None,
-    capability: Annotated[Capability | None, typer.Option(
-        help="DEU III capability option: equal (default), council (voting weights of the "
-        "treaty period) or gdp.")] = None,
-    unit: Annotated[Unit | None, typer.Option(
-        help="DEU III scenarios: one per proposal (default) or per issue.")] = None,
-    draws: Annotated[int, typer.Option(min=0, help="Monte Carlo draws per scenario for the "
-                     "coverage of 80%/95% intervals (0: none; --write-docs for deu3: 200).")] = 0,
+    capability: Annotated[
+        Capability | None,
+        typer.Option(
+            help="DEU III capability option: equal (default), council (voting weights of the "
+            "treaty period) or gdp."
+        ),
+    ] = None,
+    unit: Annotated[
+        Unit | None,
+        typer.Option(help="DEU III scenarios: one per proposal (default) or per issue."),
+    ] = None,
+    draws: Annotated[
+        int,
+        typer.Option(
+            min=0,
+            help="Monte Carlo draws per scenario for the "
+            "coverage of 80%/95% intervals (0: none; --write-docs for deu3: 200).",
+        ),
+    ] = 0,
     seed: Annotated[int, typer.Option(min=0, help="Seed of the bootstrap and the draws.")] = 0,
     resamples: Annotated[int, typer.Option(min=1, help="Bootstrap resamples.")] = 2000,
     set_: Annotated[
         list[str] | None,
         typer.Option("--set", help="A model setting, MODEL.SETTING=VALUE (repeatable)."),
     ] = None,
-    output_format: Annotated[ReportFormat, typer.Option("--format", help="Output format.")] = ReportFormat.table,
-    write_docs: Annotated[Path | None, typer.Option(
-        "--write-docs", help="Also write a Markdown report there (for deu3: the complete "
-        "leaderboard page, docs/backtest.md).")] = None,
+    output_format: Annotated[
+        ReportFormat, typer.Option("--format", help="Output format.")
+    ] = ReportFormat.table,
+    write_docs: Annotated[
+        Path | None,
+        typer.Option(
+            "--write-docs",
+            help="Also write a Markdown report there (for deu3: the complete "
+            "leaderboard page, docs/backtest.md).",
+        ),
+    ] = None,
     input_format: InputFormatOpt = None,
     workers: WorkersOpt = None,
     dask: DaskOpt = False,
@@ -84,12 +112,22 @@ def backtest(
     from ..analysis.backtest.markdown import render_deu3, render_scenario
 
     dataset = target == "deu3"
-    tg = backtest_target(target, capability=capability.value if capability else None,
-                         unit=unit.value if unit else None, input_format=input_format)
+    tg = backtest_target(
+        target,
+        capability=capability.value if capability else None,
+        unit=unit.value if unit else None,
+        input_format=input_format,
+    )
     settings = parse_settings(set_)
-    progress = Progress(TextColumn("{task.description}"), BarColumn(), TextColumn(
-        "{task.completed}/{task.total} scenarios"), TimeElapsedColumn(), console=err,
-        transient=True, disable=not err.is_terminal)
+    progress = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total} scenarios"),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+        disable=not err.is_terminal,
+    )
     with executor_from(workers, dask, scheduler, scheduler_timeout) as executor, progress:
         tasks: dict[str, Any] = {}
 
@@ -101,20 +139,36 @@ def backtest(
         if dataset and write_docs is not None:
             from ..analysis.backtest.deu3 import deu3_report
 
-            report = deu3_report(model, seed=seed, resamples=resamples, draws=draws or 200,
-                                 settings=settings, executor=executor, progress=tick)
+            report = deu3_report(
+                model,
+                seed=seed,
+                resamples=resamples,
+                draws=draws or 200,
+                settings=settings,
+                executor=executor,
+                progress=tick,
+            )
             board = report.leaderboards[capability.value if capability else "equal"]
             page = render_deu3(report)
         else:
             if dataset and draws:
                 from ..analysis.backtest.deu3 import DEFAULT_UNCERTAINTY
 
-                tg = backtest_target(target, capability=capability.value if capability else
-                                     None, unit=unit.value if unit else None,
-                                     uncertainty=DEFAULT_UNCERTAINTY)
-            run = run_backtest(tg, model, seed=seed, draws=draws, settings=settings,
-                               executor=executor,
-                               progress=lambda d, t: tick("forecasting", d, t))
+                tg = backtest_target(
+                    target,
+                    capability=capability.value if capability else None,
+                    unit=unit.value if unit else None,
+                    uncertainty=DEFAULT_UNCERTAINTY,
+                )
+            run = run_backtest(
+                tg,
+                model,
+                seed=seed,
+                draws=draws,
+                settings=settings,
+                executor=executor,
+                progress=lambda d, t: tick("forecasting", d, t),
+            )
             baseline = "compromise" if "compromise" in run.forecasts else run.models[0].key
             board = summarize(run, baseline=baseline, resamples=resamples, seed=seed)
             page = render_scenario(board) if write_docs is not None else ""
@@ -130,21 +184,44 @@ def backtest(
 
 
 def _print_backtest(board, per_case: bool) -> None:
-    title = f"Backtest: {board.title}  [dim]({board.target}{', ' + board.description if board.description else ''})[/dim]"
+    about = board.target + (f", {board.description}" if board.description else "")
+    title = f"Backtest: {board.title}  [dim]({about})[/dim]"
     table = Table(title=title, title_justify="left")
     levels = sorted({lv for r in board.rows for lv in r.coverage})
-    for col in ("#", "Forecast", "n", "MAE", "RMSE", "MedAE",
-                f"MAE - {board.baseline} [{board.level:.0%} CI]"):
+    for col in (
+        "#",
+        "Forecast",
+        "n",
+        "MAE",
+        "RMSE",
+        "MedAE",
+        f"MAE - {board.baseline} [{board.level:.0%} CI]",
+    ):
         table.add_column(col, justify="left" if col == "Forecast" else "right")
     for lv in levels:
         table.add_column(f"{lv:.0%} coverage", justify="right")
     for rank, r in enumerate(board.rows, start=1):
         d = r.vs_baseline
-        diff = "[dim]baseline[/dim]" if d is None else f"{d.estimate:+.2f}" + (
-            " [dim](one issue)[/dim]" if math.isnan(d.low) else f" [{d.low:+.2f}, {d.high:+.2f}]")
+        diff = (
+            "[dim]baseline[/dim]"
+            if d is None
+            else f"{d.estimate:+.2f}"
+            + (
+                " [dim](one issue)[/dim]"
+                if math.isnan(d.low)
+                else f" [{d.low:+.2f}, {d.high:+.2f}]"
+            )
+        )
         name = r.key + (" [dim](reference)[/dim]" if r.kind == "reference" else "")
-        cells = [str(rank), name, str(r.scores.n), f"{r.scores.mae:.2f}",
-                 f"{r.scores.rmse:.2f}", f"{r.scores.medae:.2f}", diff]
+        cells = [
+            str(rank),
+            name,
+            str(r.scores.n),
+            f"{r.scores.mae:.2f}",
+            f"{r.scores.rmse:.2f}",
+            f"{r.scores.medae:.2f}",
+            diff,
+        ]
         cells += [f"{r.coverage[lv].rate:.0%}" if lv in r.coverage else "-" for lv in levels]
         table.add_row(*cells)
     out.print(table)
@@ -164,10 +241,13 @@ def _print_backtest(board, per_case: bool) -> None:
             d = decimals_for(*case.scale)
             for r in board.rows:
                 f = float(board.forecast(r.key)[k])
-                cases.add_row(case.issue, r.key, fmt(f, d), fmt(case.observed, d),
-                              fmt(f - case.observed, d))
+                cases.add_row(
+                    case.issue, r.key, fmt(f, d), fmt(case.observed, d), fmt(f - case.observed, d)
+                )
         out.print(cases)
     for key, messages in board.run.failures.items():
-        err.print(f"[yellow]warning:[/yellow] {key} could not run on {len(messages)} "
-                  f"scenario(s), e.g. {messages[0]}", soft_wrap=True)
-
+        err.print(
+            f"[yellow]warning:[/yellow] {key} could not run on {len(messages)} "
+            f"scenario(s), e.g. {messages[0]}",
+            soft_wrap=True,
+        )

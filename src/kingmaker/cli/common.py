@@ -42,9 +42,12 @@ ScenarioArg = Annotated[
 ]
 InputFormatOpt = Annotated[
     str | None,
-    typer.Option("--input-format", "-f",
-                 help="Format of the scenario file when it cannot be told from its content: "
-                 "yaml, json, bdm-csv, ktab-csv, ktab-xml, decide-csv."),
+    typer.Option(
+        "--input-format",
+        "-f",
+        help="Format of the scenario file when it cannot be told from its content: "
+        "yaml, json, bdm-csv, ktab-csv, ktab-xml, decide-csv.",
+    ),
 ]
 
 
@@ -74,7 +77,7 @@ def parse_settings(items: list[str] | None) -> dict[str, dict[str, Any]]:
 
 def decimals_for(lo: float, hi: float) -> int:
     span = hi - lo
-    return max(0, 3 - int(math.floor(math.log10(span)))) if span > 0 else 3
+    return max(0, 3 - math.floor(math.log10(span))) if span > 0 else 3
 
 
 def fmt(x: float | None, decimals: int) -> str:
@@ -83,14 +86,16 @@ def fmt(x: float | None, decimals: int) -> str:
     return f"{x:.{decimals}f}"
 
 
-
-
 # --------------------------------------------------------------------------- uncertainty
 
 ModelOpt = Annotated[
     list[str] | None,
-    typer.Option("--model", "-m", help="Model to run (repeatable); `NAME:VARIANT` picks a "
-                 "variant. Default: the scenario's default models. See `kingmaker models`."),
+    typer.Option(
+        "--model",
+        "-m",
+        help="Model to run (repeatable); `NAME:VARIANT` picks a "
+        "variant. Default: the scenario's default models. See `kingmaker models`.",
+    ),
 ]
 VariantOpt = Annotated[str | None, typer.Option(help="Variant for the models that have it.")]
 RoundsOpt = Annotated[int | None, typer.Option(min=0, help="Rounds for models that run in rounds.")]
@@ -100,27 +105,37 @@ SetOpt = Annotated[
 ]
 AnalysisSeedOpt = Annotated[
     int | None,
-    typer.Option(min=0, help="Seed of the draws (and of the models' own randomness); the same "
-                 "seed gives the same results on any executor. Default: fresh, and reported."),
+    typer.Option(
+        min=0,
+        help="Seed of the draws (and of the models' own randomness); the same "
+        "seed gives the same results on any executor. Default: fresh, and reported.",
+    ),
 ]
 SpreadOpt = Annotated[
     float | None,
-    typer.Option(help="Give every number without an uncertainty range a default one: "
-                 "position +- SPREAD x its scale, salience +- SPREAD, capability x (1 +- "
-                 "SPREAD), PERT around the value (e.g. 0.1)."),
+    typer.Option(
+        help="Give every number without an uncertainty range a default one: "
+        "position +- SPREAD x its scale, salience +- SPREAD, capability x (1 +- "
+        "SPREAD), PERT around the value (e.g. 0.1)."
+    ),
 ]
 WorkersOpt = Annotated[
     int | None,
-    typer.Option(min=1, help="Run on K local worker processes (with --dask: a Dask "
-                 "LocalCluster of K workers)."),
+    typer.Option(
+        min=1,
+        help="Run on K local worker processes (with --dask: a Dask LocalCluster of K workers).",
+    ),
 ]
-DaskOpt = Annotated[bool, typer.Option("--dask", help="Use Dask distributed (kingmaker\\[distributed]).")]
+DaskOpt = Annotated[
+    bool, typer.Option("--dask", help="Use Dask distributed (kingmaker\\[distributed]).")
+]
 SchedulerOpt = Annotated[
     str | None,
     typer.Option(help="Address of a running Dask scheduler (tcp://HOST:PORT) to run on."),
 ]
 SchedulerTimeoutOpt = Annotated[
-    float, typer.Option(min=0.1, help="Seconds to wait for the Dask scheduler to answer."),
+    float,
+    typer.Option(min=0.1, help="Seconds to wait for the Dask scheduler to answer."),
 ]
 
 
@@ -161,8 +176,14 @@ def progress_bar(description: str, console: Console | None = None, delay: float 
         if "bar" not in state:
             if not console.is_terminal or time.monotonic() - start < delay:
                 return
-            state["bar"] = Progress(TextColumn(description), BarColumn(), MofNCompleteColumn(),
-                                    TimeRemainingColumn(), console=console, transient=True)
+            state["bar"] = Progress(
+                TextColumn(description),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeRemainingColumn(),
+                console=console,
+                transient=True,
+            )
             state["bar"].start()
             state["task"] = state["bar"].add_task(description, total=total)
         state["bar"].update(state["task"], completed=done, total=total)
@@ -175,10 +196,12 @@ def progress_bar(description: str, console: Console | None = None, delay: float 
 
 
 def note_nothing_uncertain(sc, what: str) -> None:
-    err.print(f"[yellow]note:[/yellow] no number in scenario {sc.id} has an uncertainty range, "
-              f"so {what}. Give ranges in the scenario, or add --spread 0.1 for a default "
-              "range around every number (see docs/how-to/uncertainty.md).", soft_wrap=True)
-
+    err.print(
+        f"[yellow]note:[/yellow] no number in scenario {sc.id} has an uncertainty range, "
+        f"so {what}. Give ranges in the scenario, or add --spread 0.1 for a default "
+        "range around every number (see docs/how-to/uncertainty.md).",
+        soft_wrap=True,
+    )
 
 
 def _version(value: bool) -> None:
@@ -189,9 +212,11 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _root(
-    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
-                                          help="Show the version and exit.")] = False,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Show the version and exit."
+        ),
+    ] = False,
 ) -> None:
     """Forecast the outcome of a multi-party negotiation and find who can move it."""
-
-

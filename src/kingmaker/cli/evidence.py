@@ -19,7 +19,8 @@ from .common import (
 )
 
 evidence_app = typer.Typer(
-    help="Audit a scenario's evidence against its sources' texts.", no_args_is_help=True)
+    help="Audit a scenario's evidence against its sources' texts.", no_args_is_help=True
+)
 app.add_typer(evidence_app, name="evidence")
 
 
@@ -27,10 +28,14 @@ app.add_typer(evidence_app, name="evidence")
 def evidence_check(
     scenario: ScenarioArg = None,
     output_format: Annotated[
-        ReportFormat, typer.Option("--format", help="Output format.")] = ReportFormat.table,
-    strict: Annotated[bool, typer.Option(
-        "--strict",
-        help="Also fail (exit 1) when a number has neither evidence nor judgement.")] = False,
+        ReportFormat, typer.Option("--format", help="Output format.")
+    ] = ReportFormat.table,
+    strict: Annotated[
+        bool,
+        typer.Option(
+            "--strict", help="Also fail (exit 1) when a number has neither evidence nor judgement."
+        ),
+    ] = False,
     input_format: InputFormatOpt = None,
 ) -> None:
     """Check every quote against its source's text; list unsourced numbers and uncited sources.
@@ -52,45 +57,58 @@ def evidence_check(
 def _print_evidence(sc, report) -> None:
     s = report.to_dict()["summary"]
     out.print(f"[bold]{sc.scenario.title}[/bold]  [dim]({sc.id})[/dim]")
-    out.print(f"{s['numbers']} numbers, {s['evidence']} evidence items, {s['quotes']} quotes: "
-              f"[green]{s['found']} found[/green], "
-              + (f"[red]{s['missing']} missing[/red]" if s["missing"] else "0 missing")
-              + f", {s['unverifiable']} unverifiable", soft_wrap=True)
+    out.print(
+        f"{s['numbers']} numbers, {s['evidence']} evidence items, {s['quotes']} quotes: "
+        f"[green]{s['found']} found[/green], "
+        + (f"[red]{s['missing']} missing[/red]" if s["missing"] else "0 missing")
+        + f", {s['unverifiable']} unverifiable",
+        soft_wrap=True,
+    )
     if report.missing:
         table = Table(title="Quotes not found in their source", title_justify="left")
         columns = (("Where", 30), ("Source", 14), ("Not found", 40), ("Closest passage", 40))
         for col, width in columns:
             table.add_column(col, overflow="fold", max_width=width)
         for q in report.missing:
-            table.add_row(q.location, q.source, q.missing_part or q.quote,
-                          f"{q.closest}\n[dim]{q.similarity:g}% similar[/dim]")
+            table.add_row(
+                q.location,
+                q.source,
+                q.missing_part or q.quote,
+                f"{q.closest}\n[dim]{q.similarity:g}% similar[/dim]",
+            )
         out.print(table)
     for u in report.unreadable_sources:
         out.print(f"[red]source {u.source}:[/red] {u.file}: {u.message}", soft_wrap=True)
     if report.unverifiable:
-        table = Table(title="Unverifiable quotes (no source text to check against)",
-                      title_justify="left")
+        table = Table(
+            title="Unverifiable quotes (no source text to check against)", title_justify="left"
+        )
         for col, width in (("Where", 40), ("Source", 14), ("Why", 30)):
             table.add_column(col, overflow="fold", max_width=width)
         for q in report.unverifiable:
             table.add_row(q.location, q.source, q.reason or "")
         out.print(table)
     if report.unsourced:
-        out.print(f"[yellow]{len(report.unsourced)} number(s) with neither evidence nor "
-                  "judgement:[/yellow]")
+        out.print(
+            f"[yellow]{len(report.unsourced)} number(s) with neither evidence nor "
+            "judgement:[/yellow]"
+        )
         shown = 20
         for where in report.unsourced[:shown]:
             out.print(f"  {where}", soft_wrap=True, markup=False)
         if len(report.unsourced) > shown:
             out.print(f"  ... and {len(report.unsourced) - shown} more (all with --format json)")
     if report.uncited_sources:
-        out.print(f"[yellow]sources never cited:[/yellow] {', '.join(report.uncited_sources)}",
-                  soft_wrap=True)
+        out.print(
+            f"[yellow]sources never cited:[/yellow] {', '.join(report.uncited_sources)}",
+            soft_wrap=True,
+        )
     if report.passed:
-        out.print(f"[green]passed[/green]: every checkable quote is in its source "
-                  f"({', '.join(report.sources_with_text) or 'no source has a text file'})",
-                  soft_wrap=True)
+        out.print(
+            f"[green]passed[/green]: every checkable quote is in its source "
+            f"({', '.join(report.sources_with_text) or 'no source has a text file'})",
+            soft_wrap=True,
+        )
     else:
         n = len(report.missing) + len(report.unreadable_sources)
         out.print(f"[red]failed[/red]: {n} problem(s) with quotes or source texts")
-

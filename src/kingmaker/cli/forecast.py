@@ -27,25 +27,38 @@ def forecast(
     scenario: ScenarioArg = None,
     model: Annotated[
         list[str] | None,
-        typer.Option("--model", "-m", help="Model to run (repeatable); `NAME:VARIANT` picks a "
-                     "variant. Default: the scenario's default models. See `kingmaker models`."),
+        typer.Option(
+            "--model",
+            "-m",
+            help="Model to run (repeatable); `NAME:VARIANT` picks a "
+            "variant. Default: the scenario's default models. See `kingmaker models`.",
+        ),
     ] = None,
-    variant: Annotated[str | None, typer.Option(help="Variant for the models that have it.")] = None,
-    rounds: Annotated[int | None, typer.Option(min=0, help="Rounds for models that run in rounds.")] = None,
-    seed: Annotated[int | None, typer.Option(min=0, help="Seed for models that draw random numbers.")] = None,
+    variant: Annotated[
+        str | None, typer.Option(help="Variant for the models that have it.")
+    ] = None,
+    rounds: Annotated[
+        int | None, typer.Option(min=0, help="Rounds for models that run in rounds.")
+    ] = None,
+    seed: Annotated[
+        int | None, typer.Option(min=0, help="Seed for models that draw random numbers.")
+    ] = None,
     set_: Annotated[
         list[str] | None,
         typer.Option("--set", help="A model setting, MODEL.SETTING=VALUE (repeatable)."),
     ] = None,
-    output_format: Annotated[OutputFormat, typer.Option("--format", help="Output format.")] = OutputFormat.table,
+    output_format: Annotated[
+        OutputFormat, typer.Option("--format", help="Output format.")
+    ] = OutputFormat.table,
     input_format: InputFormatOpt = None,
 ) -> None:
     """Forecast each issue's outcome with one or more models."""
     from ..analysis.forecast import forecast as run_forecast
 
     sc = load_source(scenario, input_format)
-    result = run_forecast(sc, model, variant=variant, rounds=rounds, seed=seed,
-                          settings=parse_settings(set_))
+    result = run_forecast(
+        sc, model, variant=variant, rounds=rounds, seed=seed, settings=parse_settings(set_)
+    )
     if output_format is OutputFormat.json:
         sys.stdout.write(json.dumps(result.to_dict(), indent=2, allow_nan=False) + "\n")
     elif output_format is OutputFormat.csv:
@@ -103,9 +116,12 @@ def _forecast_tables(sc, result, title: str, shared_scale: str | None):
         long.add_column(name, justify="left" if name in ("Issue", "Model") else "right")
     for issue in sc.issues:
         for k, run in enumerate(result.runs):
-            long.add_row(issue.id if k == 0 else "", _run_label(run),
-                         number(issue, run.issue(issue.id).forecast),
-                         number(issue, observed(issue)) if k == 0 else "")
+            long.add_row(
+                issue.id if k == 0 else "",
+                _run_label(run),
+                number(issue, run.issue(issue.id).forecast),
+                number(issue, observed(issue)) if k == 0 else "",
+            )
     yield long
 
 
@@ -160,4 +176,3 @@ def _print_meanings(sc, result) -> None:
         out.print()
     for line in lines:
         out.print(line, soft_wrap=True)
-

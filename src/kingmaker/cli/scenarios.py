@@ -30,9 +30,11 @@ def validate(
     for w in warnings:
         err.print(f"[yellow]warning:[/yellow] {w}", soft_wrap=True)
     n_sources = len(sc.scenario.sources)
-    out.print(f"[green]valid[/green]: {sc.id} - {len(sc.actors)} actors, {len(sc.issues)} "
-              f"issues, {len(sc.relations)} relations, {n_sources} sources"
-              + (f", {len(warnings)} warning(s)" if warnings else ""))
+    out.print(
+        f"[green]valid[/green]: {sc.id} - {len(sc.actors)} actors, {len(sc.issues)} "
+        f"issues, {len(sc.relations)} relations, {n_sources} sources"
+        + (f", {len(warnings)} warning(s)" if warnings else "")
+    )
 
 
 @app.command()
@@ -75,7 +77,7 @@ def models() -> None:
         table.add_column(col, overflow="fold")
     for spec in registry.specs():
         settings = ", ".join(k for k in spec.params.model_fields if k != "variant") or "-"
-        table.add_row(spec.name, spec.title, ", ".join(spec.variants) or "-", settings,
-                      spec.reference)
+        table.add_row(
+            spec.name, spec.title, ", ".join(spec.variants) or "-", settings, spec.reference
+        )
     out.print(table)
-

@@ -51,8 +51,12 @@ def simulate(
     set_: SetOpt = None,
     threshold: Annotated[
         list[str] | None,
-        typer.Option("--threshold", "-t", help="ISSUE:VALUE: report the probability that the "
-                     "outcome lands above and below VALUE (repeatable)."),
+        typer.Option(
+            "--threshold",
+            "-t",
+            help="ISSUE:VALUE: report the probability that the "
+            "outcome lands above and below VALUE (repeatable).",
+        ),
     ] = None,
     spread: SpreadOpt = None,
     workers: WorkersOpt = None,
@@ -61,11 +65,16 @@ def simulate(
     scheduler_timeout: SchedulerTimeoutOpt = 10.0,
     save_draws: Annotated[
         Path | None,
-        typer.Option("--save-draws", help="Save every draw (inputs and forecasts) to this "
-                     "Parquet file (needs kingmaker\\[parquet])."),
+        typer.Option(
+            "--save-draws",
+            help="Save every draw (inputs and forecasts) to this "
+            "Parquet file (needs kingmaker\\[parquet]).",
+        ),
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace the --save-draws file.")] = False,
-    output_format: Annotated[OutputFormat, typer.Option("--format", help="Output format.")] = OutputFormat.table,
+    output_format: Annotated[
+        OutputFormat, typer.Option("--format", help="Output format.")
+    ] = OutputFormat.table,
     input_format: InputFormatOpt = None,
 ) -> None:
     """Monte Carlo over every uncertainty range: the distribution of each forecast."""
@@ -75,19 +84,29 @@ def simulate(
     sc = load_source(scenario, input_format)
     if save_draws is not None:
         check_draws_path(save_draws, overwrite=force)
-    options = dict(draws=draws, seed=seed, thresholds=threshold or (), spread=spread,
-                   variant=variant, rounds=rounds, settings=parse_settings(set_),
-                   keep_inputs=save_draws is not None)
+    options = dict(
+        draws=draws,
+        seed=seed,
+        thresholds=threshold or (),
+        spread=spread,
+        variant=variant,
+        rounds=rounds,
+        settings=parse_settings(set_),
+        keep_inputs=save_draws is not None,
+    )
     from ..analysis.uncertainty import parse_thresholds, plan_models
 
     plan_models(sc, model, variant=variant, rounds=rounds, settings=options["settings"])
     parse_thresholds(sc, threshold or ())  # every user mistake before starting workers
-    with executor_from(workers, dask, scheduler, scheduler_timeout) as executor, \
-            progress_bar(f"simulating {draws} draws") as progress:
+    with (
+        executor_from(workers, dask, scheduler, scheduler_timeout) as executor,
+        progress_bar(f"simulating {draws} draws") as progress,
+    ):
         result = run_simulate(sc, model, executor=executor, progress=progress, **options)
     if not result.factors:
-        note_nothing_uncertain(sc, "every draw uses the same numbers (only models that draw "
-                                    "random numbers vary)")
+        note_nothing_uncertain(
+            sc, "every draw uses the same numbers (only models that draw random numbers vary)"
+        )
     if save_draws is not None:
         path = result.save_draws(save_draws, overwrite=force)
         err.print(f"saved {result.draws} draws to {path}")
@@ -101,9 +120,12 @@ def simulate(
 
 def _print_simulation(sc, result) -> None:
     n = len(result.factors)
-    title = (f"{sc.scenario.title}  [dim]({sc.id}) - {result.draws} draws, seed {result.seed}, "
-             f"{n} uncertain number{'s' if n != 1 else ''}"
-             + (f", spread {result.spread:g}" if result.spread else "") + "[/dim]")
+    title = (
+        f"{sc.scenario.title}  [dim]({sc.id}) - {result.draws} draws, seed {result.seed}, "
+        f"{n} uncertain number{'s' if n != 1 else ''}"
+        + (f", spread {result.spread:g}" if result.spread else "")
+        + "[/dim]"
+    )
     dynamic = any(m.spec.dynamic for m in result.models)
     table = Table(title=title, title_justify="left")
     table.add_column("Issue", overflow="fold", max_width=24)
@@ -118,18 +140,24 @@ def _print_simulation(sc, result) -> None:
         for k, key in enumerate(result.model_keys):
             s = result.summary(key, issue.id)
             dist = s.distribution
-            cells = [f"[bold]{issue.id}[/bold]" if k == 0 else "", key, fmt(s.point, d),
-                     fmt(dist.median, d),
-                     f"{fmt(dist.interval80[0], d)}-{fmt(dist.interval80[1], d)}",
-                     f"{fmt(dist.interval95[0], d)}-{fmt(dist.interval95[1], d)}"]
+            cells = [
+                f"[bold]{issue.id}[/bold]" if k == 0 else "",
+                key,
+                fmt(s.point, d),
+                fmt(dist.median, d),
+                f"{fmt(dist.interval80[0], d)}-{fmt(dist.interval80[1], d)}",
+                f"{fmt(dist.interval95[0], d)}-{fmt(dist.interval95[1], d)}",
+            ]
             if dynamic:
                 cells.append(f"{s.converged:.0%}")
             cells.append(fmt(issue.outcome.value if issue.outcome else None, d) if k == 0 else "")
             table.add_row(*cells, end_section=k == len(result.model_keys) - 1)
     out.print(table)
     if result.thresholds:
-        table = Table(title="Probability that the outcome lands above / below a threshold",
-                      title_justify="left")
+        table = Table(
+            title="Probability that the outcome lands above / below a threshold",
+            title_justify="left",
+        )
         table.add_column("Issue", overflow="fold", max_width=24)
         table.add_column("Threshold", justify="right")
         for key in result.model_keys:
@@ -137,8 +165,9 @@ def _print_simulation(sc, result) -> None:
         for t in result.thresholds:
             cells = [t.issue, f"{t.value:g}"]
             for key in result.model_keys:
-                _, above, below = next(x for x in result.summary(key, t.issue).thresholds
-                                       if x[0] == t.value)
+                _, above, below = next(
+                    x for x in result.summary(key, t.issue).thresholds if x[0] == t.value
+                )
                 cells.append(f"{above:.1%} / {below:.1%}")
             table.add_row(*cells)
         out.print(table)
@@ -150,14 +179,23 @@ def sensitivity(
     model: ModelOpt = None,
     method: Annotated[
         list[str] | None,
-        typer.Option("--method", help="tornado (each number at its range ends, one at a "
-                     "time) and/or sobol (variance-based indices); default: both."),
+        typer.Option(
+            "--method",
+            help="tornado (each number at its range ends, one at a "
+            "time) and/or sobol (variance-based indices); default: both.",
+        ),
     ] = None,
-    samples: Annotated[int, typer.Option(help="Sobol base sample (a power of two); the "
-                                          "design runs each model SAMPLES x (numbers + 2) "
-                                          "times.")] = 1024,
-    resamples: Annotated[int, typer.Option(min=2, help="Bootstrap resamples for the Sobol "
-                                            "confidence intervals.")] = 100,
+    samples: Annotated[
+        int,
+        typer.Option(
+            help="Sobol base sample (a power of two); the "
+            "design runs each model SAMPLES x (numbers + 2) "
+            "times."
+        ),
+    ] = 1024,
+    resamples: Annotated[
+        int, typer.Option(min=2, help="Bootstrap resamples for the Sobol confidence intervals.")
+    ] = 100,
     top: Annotated[int, typer.Option(min=1, help="Rows per issue in the table.")] = 10,
     seed: AnalysisSeedOpt = None,
     spread: SpreadOpt = None,
@@ -168,7 +206,9 @@ def sensitivity(
     dask: DaskOpt = False,
     scheduler: SchedulerOpt = None,
     scheduler_timeout: SchedulerTimeoutOpt = 10.0,
-    output_format: Annotated[ReportFormat, typer.Option("--format", help="Output format.")] = ReportFormat.table,
+    output_format: Annotated[
+        ReportFormat, typer.Option("--format", help="Output format.")
+    ] = ReportFormat.table,
     input_format: InputFormatOpt = None,
 ) -> None:
     """Rank the actors and numbers that drive each issue's outcome (tornado and Sobol)."""
@@ -185,12 +225,24 @@ def sensitivity(
         check_samples(samples)
     settings = parse_settings(set_)
     plan_models(sc, model, variant=variant, rounds=rounds, settings=settings)
-    with executor_from(workers, dask, scheduler, scheduler_timeout) as executor, \
-            progress_bar("sensitivity runs") as progress:
-        result = run_sensitivity(sc, model, methods=methods, samples=samples,
-                                 resamples=resamples, seed=seed, spread=spread,
-                                 variant=variant, rounds=rounds, settings=settings,
-                                 executor=executor, progress=progress)
+    with (
+        executor_from(workers, dask, scheduler, scheduler_timeout) as executor,
+        progress_bar("sensitivity runs") as progress,
+    ):
+        result = run_sensitivity(
+            sc,
+            model,
+            methods=methods,
+            samples=samples,
+            resamples=resamples,
+            seed=seed,
+            spread=spread,
+            variant=variant,
+            rounds=rounds,
+            settings=settings,
+            executor=executor,
+            progress=progress,
+        )
     if not result.factors:
         note_nothing_uncertain(sc, "nothing can drive the outcomes and there is nothing to rank")
     if output_format is ReportFormat.json:
@@ -201,10 +253,12 @@ def sensitivity(
 
 def _print_sensitivity(sc, result, top: int) -> None:
     names = {a.id: a.name for a in sc.actors}
-    head = (f"{sc.scenario.title}  ({sc.id}) - {len(result.factors)} uncertain numbers, "
-            f"methods: {', '.join(result.methods)}"
-            + (f", {result.samples} Sobol samples" if result.samples else "")
-            + f", seed {result.seed}")
+    head = (
+        f"{sc.scenario.title}  ({sc.id}) - {len(result.factors)} uncertain numbers, "
+        f"methods: {', '.join(result.methods)}"
+        + (f", {result.samples} Sobol samples" if result.samples else "")
+        + f", seed {result.seed}"
+    )
     out.print(head, markup=False)
     if not result.factors:
         return
@@ -214,10 +268,16 @@ def _print_sensitivity(sc, result, top: int) -> None:
         issue = sc.issue(r.issue)
         d = decimals_for(issue.scale.min, issue.scale.max)
         shown = [e for e in r.effects if e.matters][:top]
-        table = Table(title=f"{r.issue} - {r.model}  [dim](point forecast {fmt(r.point, d)}"
-                      + (f", sd {math.sqrt(r.variance):.{d}f}" if r.variance is not None
-                         and math.isfinite(r.variance) else "") + ")[/dim]",
-                      title_justify="left")
+        table = Table(
+            title=f"{r.issue} - {r.model}  [dim](point forecast {fmt(r.point, d)}"
+            + (
+                f", sd {math.sqrt(r.variance):.{d}f}"
+                if r.variance is not None and math.isfinite(r.variance)
+                else ""
+            )
+            + ")[/dim]",
+            title_justify="left",
+        )
         table.add_column("#", justify="right")
         table.add_column("Number", overflow="fold", min_width=16)
         table.add_column("Range", justify="right")
@@ -228,28 +288,37 @@ def _print_sensitivity(sc, result, top: int) -> None:
             table.add_column("ST", justify="right", no_wrap=True)
         for k, e in enumerate(shown, 1):
             f = e.factor
-            what = f"{names.get(f.actor, f.actor)}: {f.parameter}" + \
-                (f" on {f.issue}" if f.issue and f.issue != r.issue else "")
+            what = f"{names.get(f.actor, f.actor)}: {f.parameter}" + (
+                f" on {f.issue}" if f.issue and f.issue != r.issue else ""
+            )
             cells = [str(k), what, f"{f.low:.3g}..{f.high:.3g}"]
             if tornado:
                 cells.append(f"{e.at_high - e.at_low:+.{d}f}")
             if sobol:
-                cells += [f"{e.s1:.2f}+-{e.s1_conf:.2f}" if e.s1 is not None else "-",
-                          f"{e.st:.2f}+-{e.st_conf:.2f}" if e.st is not None else "-"]
+                cells += [
+                    f"{e.s1:.2f}+-{e.s1_conf:.2f}" if e.s1 is not None else "-",
+                    f"{e.st:.2f}+-{e.st_conf:.2f}" if e.st is not None else "-",
+                ]
             table.add_row(*cells)
         if not shown:
-            out.print(f"{r.issue} - {r.model}: no uncertain number moves this forecast",
-                      markup=False)
+            out.print(
+                f"{r.issue} - {r.model}: no uncertain number moves this forecast", markup=False
+            )
             continue
         out.print(table)
         ranked = [a for a in r.actors if (a.total_sum or a.largest_swing)][:top]
         if sobol:
-            line = ", ".join(f"{names.get(a.actor, a.actor)} {fmt(a.first_order_sum, 2)}.."
-                             f"{fmt(a.total_sum, 2)}" for a in ranked)
-            out.print(f"  actors (share of variance: alone..with interactions): {line}",
-                      markup=False, soft_wrap=True)
+            line = ", ".join(
+                f"{names.get(a.actor, a.actor)} {fmt(a.first_order_sum, 2)}..{fmt(a.total_sum, 2)}"
+                for a in ranked
+            )
+            out.print(
+                f"  actors (share of variance: alone..with interactions): {line}",
+                markup=False,
+                soft_wrap=True,
+            )
         else:
-            line = ", ".join(f"{names.get(a.actor, a.actor)} {fmt(a.largest_swing, d)}"
-                             for a in ranked)
+            line = ", ".join(
+                f"{names.get(a.actor, a.actor)} {fmt(a.largest_swing, d)}" for a in ranked
+            )
             out.print(f"  actors (largest swing): {line}", markup=False, soft_wrap=True)
-

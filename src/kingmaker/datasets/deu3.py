@@ -27,8 +27,8 @@ import csv
 import datetime as dt
 import re
 import statistics
-from collections.abc import Mapping, Sequence
 from collections import Counter
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -41,30 +41,64 @@ from ..scenario.document import build_scenario
 from ..scenario.schema import Scenario
 from .eu_council import CouncilTables, council_tables
 
-CITATION = ("Arregui, J. & Perarnaud, C. (2021). A new dataset on legislative decision-making in "
-            "the European Union: the DEU III dataset. Journal of European Public Policy. "
-            "Data: doi:10.34810/data53, CC BY 4.0")
+CITATION = (
+    "Arregui, J. & Perarnaud, C. (2021). A new dataset on legislative decision-making in "
+    "the European Union: the DEU III dataset. Journal of European Public Policy. "
+    "Data: doi:10.34810/data53, CC BY 4.0"
+)
 
 #: (column suffix in the file, actor id, name), in the file's order.
 ACTORS: tuple[tuple[str, str, str], ...] = (
-    ("com", "com", "European Commission"), ("ep", "ep", "European Parliament"),
-    ("at", "at", "Austria"), ("be", "be", "Belgium"), ("bu", "bg", "Bulgaria"),
-    ("cr", "hr", "Croatia"), ("cy", "cy", "Cyprus"), ("cz", "cz", "Czech Republic"),
-    ("dk", "dk", "Denmark"), ("ee", "ee", "Estonia"), ("fi", "fi", "Finland"),
-    ("fr", "fr", "France"), ("de", "de", "Germany"), ("el", "el", "Greece"),
-    ("hu", "hu", "Hungary"), ("ie", "ie", "Ireland"), ("it", "it", "Italy"),
-    ("lv", "lv", "Latvia"), ("lt", "lt", "Lithuania"), ("lu", "lu", "Luxembourg"),
-    ("mt", "mt", "Malta"), ("nl", "nl", "Netherlands"), ("pl", "pl", "Poland"),
-    ("pt", "pt", "Portugal"), ("ro", "ro", "Romania"), ("si", "si", "Slovenia"),
-    ("sk", "sk", "Slovakia"), ("es", "es", "Spain"), ("se", "se", "Sweden"),
+    ("com", "com", "European Commission"),
+    ("ep", "ep", "European Parliament"),
+    ("at", "at", "Austria"),
+    ("be", "be", "Belgium"),
+    ("bu", "bg", "Bulgaria"),
+    ("cr", "hr", "Croatia"),
+    ("cy", "cy", "Cyprus"),
+    ("cz", "cz", "Czech Republic"),
+    ("dk", "dk", "Denmark"),
+    ("ee", "ee", "Estonia"),
+    ("fi", "fi", "Finland"),
+    ("fr", "fr", "France"),
+    ("de", "de", "Germany"),
+    ("el", "el", "Greece"),
+    ("hu", "hu", "Hungary"),
+    ("ie", "ie", "Ireland"),
+    ("it", "it", "Italy"),
+    ("lv", "lv", "Latvia"),
+    ("lt", "lt", "Lithuania"),
+    ("lu", "lu", "Luxembourg"),
+    ("mt", "mt", "Malta"),
+    ("nl", "nl", "Netherlands"),
+    ("pl", "pl", "Poland"),
+    ("pt", "pt", "Portugal"),
+    ("ro", "ro", "Romania"),
+    ("si", "si", "Slovenia"),
+    ("sk", "sk", "Slovakia"),
+    ("es", "es", "Spain"),
+    ("se", "se", "Sweden"),
     ("uk", "uk", "United Kingdom"),
 )
 INSTITUTIONS = ("com", "ep")
 CAPABILITIES = ("equal", "council", "gdp")
 Capability = Literal["equal", "council", "gdp"]
 Unit = Literal["issue", "proposal"]
-_META = ("prnrnmc", "isnrnmc", "prnr", "prname", "isnr", "type", "council", "proc", "counvte",
-         "proccde", "issues", "intro", "finact")
+_META = (
+    "prnrnmc",
+    "isnrnmc",
+    "prnr",
+    "prname",
+    "isnr",
+    "type",
+    "council",
+    "proc",
+    "counvte",
+    "proccde",
+    "issues",
+    "intro",
+    "finact",
+)
 _REQUIRED = _META + tuple(f"{k}{c}" for k in "ps" for c, _, _ in ACTORS) + ("rp", "out")
 #: Dates outside this span cannot belong to DEU III (proposals 1995-2019).
 DATA_SPAN = (dt.date(1995, 1, 1), dt.date(2020, 12, 31))
@@ -128,8 +162,12 @@ def read_date(text: str) -> DeuDate:
         if y in (1930, 1931) or 2001 <= y <= 2029:
             day = _safe_date(_year(d), mo, y % 100)
             if day is not None:
-                return DeuDate(text, day, "spreadsheet year-first",
-                               iso if _in_span(iso) and iso != day else None)
+                return DeuDate(
+                    text,
+                    day,
+                    "spreadsheet year-first",
+                    iso if _in_span(iso) and iso != day else None,
+                )
         return DeuDate(text, iso, "iso" if iso else "unreadable")
     return DeuDate(text, None, "unreadable")
 
@@ -217,8 +255,14 @@ class _Durations:
         return lo <= days <= hi
 
 
-def _assign_period(intro: DeuDate, final: DeuDate, procedure: str, members: set[str],
-                   durations: _Durations, tables: CouncilTables) -> PeriodAssignment | str:
+def _assign_period(
+    intro: DeuDate,
+    final: DeuDate,
+    procedure: str,
+    members: set[str],
+    durations: _Durations,
+    tables: CouncilTables,
+) -> PeriodAssignment | str:
     """The period of a decision, or a message saying why none can be found.
 
     Another reading of the final-act cell makes the assignment ambiguous only if it is
@@ -230,9 +274,11 @@ def _assign_period(intro: DeuDate, final: DeuDate, procedure: str, members: set[
     elif intro.value is not None:
         day = intro.value + dt.timedelta(days=durations.median)
         basis = "estimated"
-        note = (f"no final-act date; decision assumed {durations.median} days (the median time "
-                f"to adoption of DEU III proposals) after the introduction on "
-                f"{intro.value.isoformat()}")
+        note = (
+            f"no final-act date; decision assumed {durations.median} days (the median time "
+            f"to adoption of DEU III proposals) after the introduction on "
+            f"{intro.value.isoformat()}"
+        )
     else:
         return "neither the final act nor the introduction has a readable date"
     period = tables.period(day)
@@ -246,12 +292,17 @@ def _assign_period(intro: DeuDate, final: DeuDate, procedure: str, members: set[
             note += f"; introduced in the {start.id} period"
     elif (alt := final.alternative) is not None and intro.value is not None:
         p = tables.period(alt)
-        if (p is not None and p.id != period.id
-                and durations.plausible(procedure, (alt - intro.value).days)
-                and members <= set(tables.members(alt))):
+        if (
+            p is not None
+            and p.id != period.id
+            and durations.plausible(procedure, (alt - intro.value).days)
+            and members <= set(tables.members(alt))
+        ):
             others.add(p.id)
-            note = (f"final act {final.text!r} read as {day.isoformat()}; read literally "
-                    f"({alt.isoformat()}) it falls in the {p.id} period")
+            note = (
+                f"final act {final.text!r} read as {day.isoformat()}; read literally "
+                f"({alt.isoformat()}) it falls in the {p.id} period"
+            )
     return PeriodAssignment(period.id, day, basis, tuple(sorted(others)), note)
 
 
@@ -306,8 +357,9 @@ def _read_cached(path: str) -> Deu3Data:
     header = [h.strip() for h in rows[0]]
     missing = [c for c in _REQUIRED if c not in header]
     if missing:
-        raise ScenarioError(Problem(f"missing DEU III columns: {', '.join(missing)}",
-                                    file=path, line=1))
+        raise ScenarioError(
+            Problem(f"missing DEU III columns: {', '.join(missing)}", file=path, line=1)
+        )
     col = {name: k for k, name in enumerate(header)}
 
     def cell(row: list[str], name: str) -> str:
@@ -337,9 +389,21 @@ def _read_cached(path: str) -> Deu3Data:
             if pos is not None:
                 positions[actor] = pos
                 saliences[actor] = None if sal is None else sal / 100.0
-        raw.append(_Row(k, row, cell(row, "prnr"), rule, positions, saliences,
-                        value(row, "rp", k), value(row, "out", k), cell(row, "proc"),
-                        read_date(cell(row, "intro")), read_date(cell(row, "finact"))))
+        raw.append(
+            _Row(
+                k,
+                row,
+                cell(row, "prnr"),
+                rule,
+                positions,
+                saliences,
+                value(row, "rp", k),
+                value(row, "out", k),
+                cell(row, "proc"),
+                read_date(cell(row, "intro")),
+                read_date(cell(row, "finact")),
+            )
+        )
     problems.raise_if_any()
 
     durations = _durations(raw)
@@ -350,20 +414,32 @@ def _read_cached(path: str) -> Deu3Data:
     for r in raw:
         seen[r.proposal] += 1
         states = {a for a in r.positions if a not in INSTITUTIONS}
-        period = _assign_period(r.introduced, r.final_act, r.procedure, states, durations,
-                                tables)
+        period = _assign_period(r.introduced, r.final_act, r.procedure, states, durations, tables)
         if isinstance(period, str):
             problems.add(f"treaty period: {period}", r.line)
             continue
-        issues.append(Deu3Issue(
-            line=r.line, proposal=r.proposal, proposal_name=cell(r.cells, "prname"),
-            issue=cell(r.cells, "isnr"), number=seen[r.proposal], of=counts[r.proposal],
-            act=cell(r.cells, "type"), council=cell(r.cells, "council"),
-            procedure=r.procedure, rule=r.rule, rule_code=cell(r.cells, "counvte"),
-            introduced=r.introduced, final_act=r.final_act, period=period,
-            positions=MappingProxyType(r.positions), saliences=MappingProxyType(r.saliences),
-            reference_point=r.reference_point, outcome=r.outcome,
-        ))
+        issues.append(
+            Deu3Issue(
+                line=r.line,
+                proposal=r.proposal,
+                proposal_name=cell(r.cells, "prname"),
+                issue=cell(r.cells, "isnr"),
+                number=seen[r.proposal],
+                of=counts[r.proposal],
+                act=cell(r.cells, "type"),
+                council=cell(r.cells, "council"),
+                procedure=r.procedure,
+                rule=r.rule,
+                rule_code=cell(r.cells, "counvte"),
+                introduced=r.introduced,
+                final_act=r.final_act,
+                period=period,
+                positions=MappingProxyType(r.positions),
+                saliences=MappingProxyType(r.saliences),
+                reference_point=r.reference_point,
+                outcome=r.outcome,
+            )
+        )
     problems.raise_if_any()
     return Deu3Data(path, tuple(issues), MappingProxyType(gdp), durations.median)
 
@@ -371,35 +447,56 @@ def _read_cached(path: str) -> Deu3Data:
 # --------------------------------------------------------------------------- capabilities
 
 
-def capability_of(row: Deu3Issue, actor: str, option: Capability,
-                  data: Deu3Data) -> tuple[float, dict[str, Any]]:
+def capability_of(
+    row: Deu3Issue, actor: str, option: Capability, data: Deu3Data
+) -> tuple[float, dict[str, Any]]:
     """An actor's capability on an issue and what justifies it (an evidence or judgement)."""
     if option == "equal":
         return 1.0, {"judgement": "capability option 'equal': every actor counts the same"}
     if option == "gdp":
-        return data.gdp[actor], {"evidence": [{
-            "source": "deu3-gdp", "locator": "second row of deu3.csv",
-            "note": "GDP figure added by the blksv/predictioneers_game author"}]}
+        return data.gdp[actor], {
+            "evidence": [
+                {
+                    "source": "deu3-gdp",
+                    "locator": "second row of deu3.csv",
+                    "note": "GDP figure added by the blksv/predictioneers_game author",
+                }
+            ]
+        }
     if actor in INSTITUTIONS:
-        return 1.0, {"judgement": "capability option 'council': the Commission and the "
-                     "Parliament each weigh as much as an average member state"}
+        return 1.0, {
+            "judgement": "capability option 'council': the Commission and the "
+            "Parliament each weigh as much as an average member state"
+        }
     if row.rule == "unanimity":
-        return 1.0, {"judgement": "capability option 'council' under unanimity: every member "
-                     "state has a veto, so all weigh the same"}
+        return 1.0, {
+            "judgement": "capability option 'council' under unanimity: every member "
+            "state has a veto, so all weigh the same"
+        }
     tables = council_tables()
     day = row.period.decision_date
     try:
         weight = tables.weight(actor, day)
     except KeyError:
-        raise ScenarioError(Problem(
-            f"{actor} has a position but was not an EU member state on {day.isoformat()} "
-            f"(the decision date used for the {row.period.id} period)",
-            file=data.file, line=row.line)) from None
+        raise ScenarioError(
+            Problem(
+                f"{actor} has a position but was not an EU member state on {day.isoformat()} "
+                f"(the decision date used for the {row.period.id} period)",
+                file=data.file,
+                line=row.line,
+            )
+        ) from None
     period = tables.period(day)
-    return weight, {"evidence": [{
-        "source": f"council-{period.id}",
-        "note": f"{period.measure} {period.weights[actor]:g}, scaled so that the average of "
-                f"the {len(tables.members(day))} member states on {day.isoformat()} is 1"}]}
+    return weight, {
+        "evidence": [
+            {
+                "source": f"council-{period.id}",
+                "note": f"{period.measure} {period.weights[actor]:g}, scaled so that the "
+                f"average of the {len(tables.members(day))} member states on "
+                f"{day.isoformat()} is 1",
+            }
+        ]
+    }
 
 
 # --------------------------------------------------------------------------- scenarios
@@ -429,8 +526,10 @@ def _ranged(value: float, spread: float, lo: float, hi: float) -> float | dict[s
     low, high = max(lo, value - spread), min(hi, value + spread)
     if low == high:
         return value
-    return {"value": value, "range": {"low": low, "high": high, "mode": value,
-                                      "distribution": "pert"}}
+    return {
+        "value": value,
+        "range": {"low": low, "high": high, "mode": value, "distribution": "pert"},
+    }
 
 
 def _date_text(d: DeuDate) -> str:
@@ -444,46 +543,74 @@ def _issue_doc(row: Deu3Issue, data: Deu3Data) -> dict[str, Any]:
     doc: dict[str, Any] = {
         "id": row.issue,
         "question": f"Outcome of issue {row.number} of {row.of} of proposal {row.proposal} "
-                    f"({row.proposal_name}) on DEU III's 0-100 scale",
+        f"({row.proposal_name}) on DEU III's 0-100 scale",
         "description": (
             f"{row.act} under {row.procedure}, Council rule {row.rule_code} ({row.council}). "
             f"Introduced {_date_text(row.introduced)}; final act {_date_text(row.final_act)}. "
-            f"Treaty period {p.period} ({'from the final act' if p.basis == 'final act' else p.note})"
+            f"Treaty period {p.period} "
+            f"({'from the final act' if p.basis == 'final act' else p.note})"
             + (f"; ambiguous: {p.note}" if p.ambiguous and p.basis == "final act" else "")
-            + f". DEU III file line {row.line}."),
+            + f". DEU III file line {row.line}."
+        ),
     }
     if row.reference_point is not None:
         doc["status_quo"] = row.reference_point
     if row.outcome is not None:
-        doc["outcome"] = {"value": row.outcome, "source": "deu3",
-                          "rationale": "the outcome adopted, as coded in DEU III (column out)"}
+        doc["outcome"] = {
+            "value": row.outcome,
+            "source": "deu3",
+            "rationale": "the outcome adopted, as coded in DEU III (column out)",
+        }
         if row.final_act.value is not None:
             doc["outcome"]["date"] = row.final_act.value.isoformat()
     return doc
 
 
 def _sources(capability: Capability, rows: Sequence[Deu3Issue]) -> list[dict[str, Any]]:
-    out = [{"id": "deu3", "title": "DEU III dataset (decision-making in the European Union)",
+    out = [
+        {
+            "id": "deu3",
+            "title": "DEU III dataset (decision-making in the European Union)",
             "author": "Javier Arregui and Clement Perarnaud",
             "publisher": "CORA Repositori de Dades de Recerca, doi:10.34810/data53 (CC BY 4.0)",
-            "date": "2021", "url": "https://doi.org/10.34810/data53",
-            "note": "copy from blksv/predictioneers_game shipped in kingmaker/data/deu3"}]
+            "date": "2021",
+            "url": "https://doi.org/10.34810/data53",
+            "note": "copy from blksv/predictioneers_game shipped in kingmaker/data/deu3",
+        }
+    ]
     if capability == "gdp":
-        out.append({"id": "deu3-gdp", "title": "GDP figures in the second row of deu3.csv",
-                    "publisher": "blksv/predictioneers_game (source and year not stated)"})
+        out.append(
+            {
+                "id": "deu3-gdp",
+                "title": "GDP figures in the second row of deu3.csv",
+                "publisher": "blksv/predictioneers_game (source and year not stated)",
+            }
+        )
     if capability == "council":
         tables = council_tables()
         for pid in sorted({r.period.period for r in rows}):
             period = next(p for p in tables.periods if p.id == pid)
             src = tables.sources[period.source]
-            out.append({"id": f"council-{pid}", "title": f"{period.title}: {src['title']}",
-                        "publisher": src["publisher"], "date": src["date"]})
+            out.append(
+                {
+                    "id": f"council-{pid}",
+                    "title": f"{period.title}: {src['title']}",
+                    "publisher": src["publisher"],
+                    "date": src["date"],
+                }
+            )
     return out
 
 
-def _scenario_doc(sid: str, title: str, rows: Sequence[Deu3Issue], data: Deu3Data,
-                  capability: Capability, missing_salience: float,
-                  uncertainty: Uncertainty | None) -> dict[str, Any]:
+def _scenario_doc(
+    sid: str,
+    title: str,
+    rows: Sequence[Deu3Issue],
+    data: Deu3Data,
+    capability: Capability,
+    missing_salience: float,
+    uncertainty: Uncertainty | None,
+) -> dict[str, Any]:
     spread_p = uncertainty.position if uncertainty else 0.0
     spread_s = uncertainty.salience if uncertainty else 0.0
     actors = []
@@ -501,8 +628,10 @@ def _scenario_doc(sid: str, title: str, rows: Sequence[Deu3Issue], data: Deu3Dat
                 "salience": _ranged(missing_salience if sal is None else sal, spread_s, 0.0, 1.0),
             }
             if sal is None:
-                stance["note"] = (f"salience missing in DEU III; set to {missing_salience:g} "
-                                  "(the loader's missing_salience)")
+                stance["note"] = (
+                    f"salience missing in DEU III; set to {missing_salience:g} "
+                    "(the loader's missing_salience)"
+                )
             if not same:
                 stance["capability"] = {"value": cap, **why}
             stances[r.issue] = stance
@@ -513,7 +642,8 @@ def _scenario_doc(sid: str, title: str, rows: Sequence[Deu3Issue], data: Deu3Dat
         actors.append(entry)
     return {
         "scenario": {
-            "id": sid, "title": title,
+            "id": sid,
+            "title": title,
             "description": f"From DEU III ({CITATION}); capability option {capability!r}.",
             "sources": _sources(capability, rows),
         },
@@ -527,8 +657,12 @@ def _locator(rows: Sequence[Deu3Issue]):
     order = [r.issue for r in rows]
 
     def locate(path: tuple) -> tuple[int, None] | None:
-        if len(path) >= 2 and path[0] == "issues" and isinstance(path[1], int) \
-                and path[1] < len(order):
+        if (
+            len(path) >= 2
+            and path[0] == "issues"
+            and isinstance(path[1], int)
+            and path[1] < len(order)
+        ):
             return lines[order[path[1]]], None
         if len(path) >= 4 and path[0] == "actors" and path[3] in lines:
             return lines[path[3]], None
@@ -552,14 +686,20 @@ def load_deu3(
     together with ``unit="proposal"``.
     """
     if capability not in CAPABILITIES:
-        raise KingmakerError(f"unknown capability option {capability!r}; "
-                             f"expected one of: {', '.join(CAPABILITIES)}")
+        raise KingmakerError(
+            f"unknown capability option {capability!r}; expected one of: {', '.join(CAPABILITIES)}"
+        )
     if unit not in ("issue", "proposal"):
         raise KingmakerError(f"unknown unit {unit!r}; expected issue or proposal")
     if not 0.0 <= missing_salience <= 1.0:
         raise KingmakerError(f"missing_salience is on the 0-1 scale, got {missing_salience!r}")
-    key = (capability, unit, float(missing_salience), uncertainty,
-           str(path) if path is not None else str(data_path()))
+    key = (
+        capability,
+        unit,
+        float(missing_salience),
+        uncertainty,
+        str(path) if path is not None else str(data_path()),
+    )
     return _load_cached(*key)
 
 
@@ -573,9 +713,11 @@ def _load_cached(capability, unit, missing_salience, uncertainty, path) -> tuple
     out = []
     for sid, rows in groups:
         first = rows[0]
-        title = (f"DEU III {first.proposal} ({first.proposal_name})" if unit == "proposal" else
-                 f"DEU III {first.issue}: {first.proposal_name}, issue {first.number} of "
-                 f"{first.of}")
+        title = (
+            f"DEU III {first.proposal} ({first.proposal_name})"
+            if unit == "proposal"
+            else f"DEU III {first.issue}: {first.proposal_name}, issue {first.number} of {first.of}"
+        )
         doc = _scenario_doc(sid, title, rows, data, capability, missing_salience, uncertainty)
         out.append(build_scenario(doc, file=data.file, locate=_locator(rows)))
     return tuple(out)
@@ -601,8 +743,12 @@ def split_path() -> Path:
     return Path(str(resources.files("kingmaker") / "data" / "deu3" / "split.csv"))
 
 
-def make_split(seed: int = SPLIT_SEED, test_fraction: float = SPLIT_TEST_FRACTION,
-               folds: int = SPLIT_FOLDS, path: str | Path | None = None) -> tuple[SplitRow, ...]:
+def make_split(
+    seed: int = SPLIT_SEED,
+    test_fraction: float = SPLIT_TEST_FRACTION,
+    folds: int = SPLIT_FOLDS,
+    path: str | Path | None = None,
+) -> tuple[SplitRow, ...]:
     """The train/test split of the issues with an outcome, grouped by proposal, and K folds of
     the training part (grouped too). Deterministic in the seed."""
     from ..analysis.backtest.split import grouped_folds, grouped_test_split
@@ -612,18 +758,23 @@ def make_split(seed: int = SPLIT_SEED, test_fraction: float = SPLIT_TEST_FRACTIO
     train = [r for r in scored if r.proposal not in test]
     fold = grouped_folds([r.proposal for r in train], folds, seed)
     return tuple(
-        SplitRow(r.issue, r.proposal, "test", None) if r.proposal in test
+        SplitRow(r.issue, r.proposal, "test", None)
+        if r.proposal in test
         else SplitRow(r.issue, r.proposal, "train", fold[r.proposal])
-        for r in scored)
+        for r in scored
+    )
 
 
 def split_text(rows: Sequence[SplitRow]) -> str:
-    lines = [(f"# DEU III train/test split made by kingmaker.datasets.deu3.make_split "
-             f"(seed={SPLIT_SEED}, test_fraction={SPLIT_TEST_FRACTION}, folds={SPLIT_FOLDS}); "
-             "grouped by proposal. Do not edit: scripts/make_deu3_split.py rewrites it."),
-             "issue,proposal,part,fold"]
-    lines += [f"{r.issue},{r.proposal},{r.part},{'' if r.fold is None else r.fold}"
-              for r in rows]
+    lines = [
+        (
+            f"# DEU III train/test split made by kingmaker.datasets.deu3.make_split "
+            f"(seed={SPLIT_SEED}, test_fraction={SPLIT_TEST_FRACTION}, folds={SPLIT_FOLDS}); "
+            "grouped by proposal. Do not edit: scripts/make_deu3_split.py rewrites it."
+        ),
+        "issue,proposal,part,fold",
+    ]
+    lines += [f"{r.issue},{r.proposal},{r.part},{'' if r.fold is None else r.fold}" for r in rows]
     return "\n".join(lines) + "\n"
 
 
@@ -654,15 +805,34 @@ def backtest_target(
     proposal, with strata rule (QMV/unanimity), procedure (COD/CNS) and treaty period."""
     from ..analysis.backtest.engine import Case, Target
 
-    scenarios = load_deu3(capability=capability, unit=unit, missing_salience=missing_salience,
-                          uncertainty=uncertainty, path=path)
+    scenarios = load_deu3(
+        capability=capability,
+        unit=unit,
+        missing_salience=missing_salience,
+        uncertainty=uncertainty,
+        path=path,
+    )
     data = read_deu3(path)
     sid = {r.issue: f"deu3-{r.issue if unit == 'issue' else r.proposal}" for r in data.issues}
     cases = tuple(
-        Case(sid[r.issue], r.issue, r.outcome, (0.0, 100.0), group=r.proposal,
-             strata=MappingProxyType({"rule": r.rule, "procedure": r.procedure,
-                                      "period": r.period.period}))
-        for r in data.issues if r.outcome is not None)
+        Case(
+            sid[r.issue],
+            r.issue,
+            r.outcome,
+            (0.0, 100.0),
+            group=r.proposal,
+            strata=MappingProxyType(
+                {"rule": r.rule, "procedure": r.procedure, "period": r.period.period}
+            ),
+        )
+        for r in data.issues
+        if r.outcome is not None
+    )
     title = f"DEU III: {len(cases)} EU legislative issues with a recorded outcome"
-    return Target("deu3", title, scenarios, cases,
-                  description=f"capability {capability!r}, one scenario per {unit}")
+    return Target(
+        "deu3",
+        title,
+        scenarios,
+        cases,
+        description=f"capability {capability!r}, one scenario per {unit}",
+    )

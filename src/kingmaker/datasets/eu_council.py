@@ -13,11 +13,11 @@ from. A decision's treaty period is the one whose dates contain the decision dat
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from types import MappingProxyType
-from collections.abc import Mapping
 
 import yaml
 
@@ -55,8 +55,7 @@ class CouncilTables:
         period = self.period(day)
         if period is None:
             return ()
-        return tuple(m for m in period.weights
-                     if day >= self.accessions.get(m, self.eu15_from))
+        return tuple(m for m in period.weights if day >= self.accessions.get(m, self.eu15_from))
 
     def weight(self, member: str, day: dt.date) -> float:
         """A member's weight on a day, scaled so that the average member state has 1.
@@ -81,14 +80,21 @@ def council_tables() -> CouncilTables:
     doc = yaml.safe_load(path.read_text(encoding="utf-8"))
     periods = tuple(
         TreatyPeriod(
-            id=p["id"], title=p["title"], start=_date(p["from"]), end=_date(p["to"]),
-            measure=p["measure"], source=p["source"],
+            id=p["id"],
+            title=p["title"],
+            start=_date(p["from"]),
+            end=_date(p["to"]),
+            measure=p["measure"],
+            source=p["source"],
             weights=MappingProxyType({k: float(v) for k, v in p["weights"].items()}),
         )
         for p in doc["periods"]
     )
-    accessions = {m: _date(day) for day, ms in doc["membership"]["accessions"].items()
-                  for m in ms}
+    accessions = {m: _date(day) for day, ms in doc["membership"]["accessions"].items() for m in ms}
     sources = {s["id"]: MappingProxyType(dict(s)) for s in doc["sources"]}
-    return CouncilTables(periods, MappingProxyType(sources),
-                         _date(doc["membership"]["eu15_from"]), MappingProxyType(accessions))
+    return CouncilTables(
+        periods,
+        MappingProxyType(sources),
+        _date(doc["membership"]["eu15_from"]),
+        MappingProxyType(accessions),
+    )

@@ -131,27 +131,44 @@ def static_output(forecast: np.ndarray, position: np.ndarray) -> IssueOutput:
     )
 
 
-def run_model(spec: ModelSpec, batch: Batch, params: ModelParams,
-              rng: np.random.Generator | None = None,
-              keep_trajectory: bool = True) -> BatchResult:
+def run_model(
+    spec: ModelSpec,
+    batch: Batch,
+    params: ModelParams,
+    rng: np.random.Generator | None = None,
+    keep_trajectory: bool = True,
+) -> BatchResult:
     """Run a model on every draw of a batch; issue-scope kernels are folded over issues."""
     if spec.scope == "scenario":
-        out: ScenarioOutput = spec.kernel(batch, params, rng) if spec.is_stochastic(params) else \
-            spec.kernel(batch, params)
+        out: ScenarioOutput = (
+            spec.kernel(batch, params, rng)
+            if spec.is_stochastic(params)
+            else spec.kernel(batch, params)
+        )
         m = batch.n_issues
 
         def per_issue(a) -> np.ndarray:  # (B,) or (B, m) -> (B, m)
             a = np.asarray(a)
             return np.broadcast_to(a[:, None] if a.ndim == 1 else a, (batch.size, m)).copy()
 
-        reason = out.stop_reason if out.stop_reason is not None else \
-            np.full(batch.size, "rounds", dtype=object)
+        reason = (
+            out.stop_reason
+            if out.stop_reason is not None
+            else np.full(batch.size, "rounds", dtype=object)
+        )
         traj = out.trajectory.copy() if keep_trajectory else None
         if traj is not None:
             traj[:, :, ~batch.present] = np.nan
-        return BatchResult(spec.name, params, np.asarray(out.forecast), traj,
-                           per_issue(out.rounds), per_issue(out.converged),
-                           per_issue(np.asarray(reason, dtype=object)), dict(out.extras))
+        return BatchResult(
+            spec.name,
+            params,
+            np.asarray(out.forecast),
+            traj,
+            per_issue(out.rounds),
+            per_issue(out.converged),
+            per_issue(np.asarray(reason, dtype=object)),
+            dict(out.extras),
+        )
     return _run_issue_model(spec, batch, params, rng, keep_trajectory)
 
 
@@ -172,21 +189,24 @@ def _run_issue_model(spec, batch: Batch, params, rng, keep_trajectory) -> BatchR
         actors = np.nonzero(batch.present[:, issues[0]])[0]
         g = len(issues)
 
-        def fold(a: np.ndarray) -> np.ndarray:
+        def fold(a: np.ndarray, actors=actors, issues=issues) -> np.ndarray:
             sub = a[:, actors][:, :, issues]  # (B, k, g)
-            return np.ascontiguousarray(sub.transpose(0, 2, 1)).reshape(B * g, len(actors))
+            return np.ascontiguousarray(sub.transpose(0, 2, 1)).reshape(-1, len(actors))
 
         lo = np.tile(batch.scale_min[issues], B)
         hi = np.tile(batch.scale_max[issues], B)
-        args = (fold(batch.capability), fold(batch.position), fold(batch.salience), lo, hi,
-                params)
-        out: IssueOutput = spec.kernel(*args, rng) if spec.is_stochastic(params) \
-            else spec.kernel(*args)
+        args = (fold(batch.capability), fold(batch.position), fold(batch.salience), lo, hi, params)
+        out: IssueOutput = (
+            spec.kernel(*args, rng) if spec.is_stochastic(params) else spec.kernel(*args)
+        )
         forecast[:, issues] = out.forecast.reshape(B, g)
         rounds[:, issues] = np.asarray(out.rounds).reshape(B, g)
         converged[:, issues] = np.asarray(out.converged).reshape(B, g)
-        sr = out.stop_reason if out.stop_reason is not None else \
-            np.full(B * g, "rounds", dtype=object)
+        sr = (
+            out.stop_reason
+            if out.stop_reason is not None
+            else np.full(B * g, "rounds", dtype=object)
+        )
         reason[:, issues] = np.asarray(sr, dtype=object).reshape(B, g)
         if keep_trajectory:
             T1 = out.trajectory.shape[1]

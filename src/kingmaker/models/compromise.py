@@ -17,8 +17,7 @@ class Params(ModelParams):
     pass
 
 
-def weighted_mean(capability: np.ndarray, position: np.ndarray,
-                  salience: np.ndarray) -> np.ndarray:
+def weighted_mean(capability: np.ndarray, position: np.ndarray, salience: np.ndarray) -> np.ndarray:
     """Row-wise weighted mean of (R, n) positions."""
     w = effective_weights(capability, salience)
     return (w * position).sum(axis=-1) / w.sum(axis=-1)

@@ -33,14 +33,15 @@ def pairwise_margins(weights: np.ndarray, position: np.ndarray) -> np.ndarray:
     return np.einsum("rk,rkab->rab", weights, pref)
 
 
-def condorcet_winner(capability: np.ndarray, position: np.ndarray,
-                     salience: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def condorcet_winner(
+    capability: np.ndarray, position: np.ndarray, salience: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """Row-wise winner of (R, n) positions and whether it is a true Condorcet winner."""
     rows, n = position.shape
     w = effective_weights(capability, salience)
     winner = np.empty(rows)
     exists = np.empty(rows, dtype=bool)
-    step = max(1, _CHUNK_ELEMENTS // max(1, n ** 3))
+    step = max(1, _CHUNK_ELEMENTS // max(1, n**3))
     for start in range(0, rows, step):
         sl = slice(start, min(rows, start + step))
         winner[sl], exists[sl] = _winner_chunk(w[sl], position[sl])
@@ -70,8 +71,14 @@ def _winner_chunk(w: np.ndarray, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]
 def kernel(capability, position, salience, lo, hi, params: Params) -> IssueOutput:
     winner, exists = condorcet_winner(capability, position, salience)
     out = static_output(winner, position)
-    return IssueOutput(out.forecast, out.trajectory, out.rounds, out.converged, out.stop_reason,
-                       extras={"condorcet_exists": exists})
+    return IssueOutput(
+        out.forecast,
+        out.trajectory,
+        out.rounds,
+        out.converged,
+        out.stop_reason,
+        extras={"condorcet_exists": exists},
+    )
 
 
 MODEL = ModelSpec(

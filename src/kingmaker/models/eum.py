@@ -63,26 +63,41 @@ class Params(ModelParams):
     """
 
     variant: Literal["scholz2011", "corrected"] = Field(
-        "scholz2011", description="scholz2011: the replication exactly; corrected: all fixes on")
-    rounds: int = Field(10, ge=0, le=100_000,
-                        description="rounds to run (stopping=fixed) or at most (converge)")
+        "scholz2011", description="scholz2011: the replication exactly; corrected: all fixes on"
+    )
+    rounds: int = Field(
+        10, ge=0, le=100_000, description="rounds to run (stopping=fixed) or at most (converge)"
+    )
     stopping: Literal["fixed", "converge"] = Field(
-        "fixed", description="fixed: run every round; converge: stop when positions settle "
-        "or a state repeats")
+        "fixed",
+        description="fixed: run every round; converge: stop when positions settle "
+        "or a state repeats",
+    )
     tolerance: float = Field(
-        1e-6, ge=0, le=1, description="a position change below tolerance x (scale max - min) "
-        "counts as no change (convergence, cycles)")
-    q: float = Field(1.0, ge=0, le=1,
-                     description="probability that the status quo persists (Scholz: 1)")
+        1e-6,
+        ge=0,
+        le=1,
+        description="a position change below tolerance x (scale max - min) "
+        "counts as no change (convergence, cycles)",
+    )
+    q: float = Field(
+        1.0, ge=0, le=1, description="probability that the status quo persists (Scholz: 1)"
+    )
     capitulation: bool | None = Field(
-        None, description="capitulation offers can fire (the replication's condition never "
-        "holds); default: the variant's")
+        None,
+        description="capitulation offers can fire (the replication's condition never "
+        "holds); default: the variant's",
+    )
     least_change: bool | None = Field(
-        None, description="compromises are chosen by least change of position, as the paper "
-        "says; default: the variant's")
+        None,
+        description="compromises are chosen by least change of position, as the paper "
+        "says; default: the variant's",
+    )
     pairwise_probability: bool | None = Field(
-        None, description="P(i,j) = votes for i / votes on the pair (i,j), so P(i,j) + P(j,i) "
-        "= 1; default: the variant's")
+        None,
+        description="P(i,j) = votes for i / votes on the pair (i,j), so P(i,j) + P(j,i) "
+        "= 1; default: the variant's",
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -175,8 +190,11 @@ def _probabilities(x, num, pairwise, prob):
 def _expected_utility(p, s_target, u_success, u_failure, u_status_quo, q):
     """Expected utility of a challenge that succeeds with probability p against a target of
     salience s_target (who gives in without a fight with probability 1 - s_target)."""
-    return (s_target * (p * u_success + (1.0 - p) * u_failure)
-            + (1.0 - s_target) * u_success - q * u_status_quo)
+    return (
+        s_target * (p * u_success + (1.0 - p) * u_failure)
+        + (1.0 - s_target) * u_success
+        - q * u_status_quo
+    )
 
 
 @nb.njit(cache=True)
@@ -200,7 +218,7 @@ def _risk_exponents(dist, s, q, prob1, danger, r):
         lo = min(lo, danger[h])
     if hi - lo <= DANGER_TIE * max(abs(hi), abs(lo)):
         for h in range(n):  # everyone equally in danger: neutral to risk (the replication
-            r[h] = 1.0      # divides by zero)
+            r[h] = 1.0  # divides by zero)
         return
     for h in range(n):
         rel = (2.0 * danger[h] - hi - lo) / (hi - lo)
@@ -208,15 +226,32 @@ def _risk_exponents(dist, s, q, prob1, danger, r):
 
 
 @nb.njit(cache=True)
-def _choose_moves(x, dist, s, r, span, q, prob, capitulation, least_change, best_key, best_j,
-                  best_pos, best_eu, newx, kind, partner, eu):
+def _choose_moves(
+    x,
+    dist,
+    s,
+    r,
+    span,
+    q,
+    prob,
+    capitulation,
+    least_change,
+    best_key,
+    best_j,
+    best_pos,
+    best_eu,
+    newx,
+    kind,
+    partner,
+    eu,
+):
     """Each actor's offers and the one it takes (confrontation, else compromise, else
     capitulation; within a kind the smallest key, the earliest actor on ties)."""
     n = x.shape[0]
     key_tie = KEY_TIE * span
     for i in range(n):
         ri = r[i]
-        u_status_quo = 2.0 - 4.0 * 0.5 ** ri
+        u_status_quo = 2.0 - 4.0 * 0.5**ri
         for k in range(3):
             best_key[k] = np.inf
             best_j[k] = -1
@@ -316,8 +351,26 @@ def _summary(x, order, w):
 
 
 @nb.njit(cache=True)
-def _run_row(traj, mean, median, risk, kind, partner, eu, t_start, t_end, w, s, span, q, tol,
-             converge, pairwise, capitulation, least_change):
+def _run_row(
+    traj,
+    mean,
+    median,
+    risk,
+    kind,
+    partner,
+    eu,
+    t_start,
+    t_end,
+    w,
+    s,
+    span,
+    q,
+    tol,
+    converge,
+    pairwise,
+    capitulation,
+    least_change,
+):
     """Advance one row from round t_start to t_end (or until it stops), writing the states
     after each round and their mean and median (also state 0's when t_start is 0).
 
@@ -350,8 +403,25 @@ def _run_row(traj, mean, median, risk, kind, partner, eu, t_start, t_end, w, s, 
         _powers(x, span, r, False, dist, power)
         _vote_sums(x, w, power, num)
         _probabilities(x, num, pairwise, prob)
-        _choose_moves(x, dist, s, r, span, q, prob, capitulation, least_change, best_key, best_j,
-                      best_pos, best_eu, traj[t + 1], kind[t], partner[t], eu[t])
+        _choose_moves(
+            x,
+            dist,
+            s,
+            r,
+            span,
+            q,
+            prob,
+            capitulation,
+            least_change,
+            best_key,
+            best_j,
+            best_pos,
+            best_eu,
+            traj[t + 1],
+            kind[t],
+            partner[t],
+            eu[t],
+        )
         _sort_order(traj[t + 1], order)
         mean[t + 1], median[t + 1] = _summary(traj[t + 1], order, w)
         if converge:
@@ -367,14 +437,53 @@ def _run_row(traj, mean, median, risk, kind, partner, eu, t_start, t_end, w, s, 
 
 
 @nb.njit(cache=True, nogil=True)
-def _run_rows(rows, traj, mean, median, risk, kind, partner, eu, t_start, t_end, w, s, span, q,
-              tol, converge, pairwise, capitulation, least_change, done, status, cycle):
+def _run_rows(
+    rows,
+    traj,
+    mean,
+    median,
+    risk,
+    kind,
+    partner,
+    eu,
+    t_start,
+    t_end,
+    w,
+    s,
+    span,
+    q,
+    tol,
+    converge,
+    pairwise,
+    capitulation,
+    least_change,
+    done,
+    status,
+    cycle,
+):
     """Advance the listed rows; releases the GIL, so row chunks can run in threads."""
     for m in range(rows.shape[0]):
         i = rows[m]
         done[i], status[i], cycle[i] = _run_row(
-            traj[i], mean[i], median[i], risk[i], kind[i], partner[i], eu[i], t_start, t_end,
-            w[i], s[i], span[i], q, tol[i], converge, pairwise, capitulation, least_change)
+            traj[i],
+            mean[i],
+            median[i],
+            risk[i],
+            kind[i],
+            partner[i],
+            eu[i],
+            t_start,
+            t_end,
+            w[i],
+            s[i],
+            span[i],
+            q,
+            tol[i],
+            converge,
+            pairwise,
+            capitulation,
+            least_change,
+        )
 
 
 @nb.njit(cache=True)
@@ -431,8 +540,9 @@ def simulate(capability, position, salience, lo, hi, params: Params) -> IssueOut
     """Run the model on R rows of n actors ((R, n) arrays, (R,) scale bounds)."""
     pos = np.ascontiguousarray(position, dtype=float)
     R, n = pos.shape
-    w = np.ascontiguousarray(effective_weights(np.asarray(capability, float),
-                                               np.asarray(salience, float)))
+    w = np.ascontiguousarray(
+        effective_weights(np.asarray(capability, float), np.asarray(salience, float))
+    )
     s = np.ascontiguousarray(salience, dtype=float)
     span = pos.max(axis=1) - pos.min(axis=1) if n else np.zeros(R)
     span = np.where(span > 0, span, 1.0)  # all positions equal: nothing to compare, no 0/0
@@ -452,9 +562,29 @@ def simulate(capability, position, salience, lo, hi, params: Params) -> IssueOut
     rows = np.arange(R)
     t_start = 0
     while True:
-        args = (traj, mean, median, risk, kind, partner, eu, t_start, T, w, s, span, params.q,
-                tol, converge, params.pairwise_probability, params.capitulation,
-                params.least_change, done, status, cycle)
+        args = (
+            traj,
+            mean,
+            median,
+            risk,
+            kind,
+            partner,
+            eu,
+            t_start,
+            T,
+            w,
+            s,
+            span,
+            params.q,
+            tol,
+            converge,
+            params.pairwise_probability,
+            params.capitulation,
+            params.least_change,
+            done,
+            status,
+            cycle,
+        )
         _in_threads(_run_rows, rows, args, work=rows.size * n * n * max(1, T - t_start))
         rows = rows[status[rows] == _RUNNING]
         if not rows.size or T == params.rounds:
@@ -479,8 +609,15 @@ def simulate(capability, position, salience, lo, hi, params: Params) -> IssueOut
         rounds=done,
         converged=converged,
         stop_reason=reason,
-        extras={"mean": mean, "median": median, "risk": risk, "move_kind": kind,
-                "move_partner": partner, "move_eu": eu, "cycle_length": cycle},
+        extras={
+            "mean": mean,
+            "median": median,
+            "risk": risk,
+            "move_kind": kind,
+            "move_partner": partner,
+            "move_eu": eu,
+            "cycle_length": cycle,
+        },
     )
 
 

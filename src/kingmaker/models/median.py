@@ -25,8 +25,9 @@ class Params(ModelParams):
     pass
 
 
-def weighted_median(capability: np.ndarray, position: np.ndarray,
-                    salience: np.ndarray) -> np.ndarray:
+def weighted_median(
+    capability: np.ndarray, position: np.ndarray, salience: np.ndarray
+) -> np.ndarray:
     """Row-wise weighted median of (R, n) positions (see the module's rule)."""
     w = effective_weights(capability, salience)
     key = np.where(w > 0, position, np.inf)  # weightless actors sort last

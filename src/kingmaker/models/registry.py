@@ -34,8 +34,7 @@ def get(name: str) -> ModelSpec:
 
         best = process.extractOne(name, BUILTIN, score_cutoff=60)
         hint = f" (did you mean {best[0]!r}?)" if best else ""
-        raise UnknownModelError(
-            f"unknown model {name!r}{hint}; available: {', '.join(BUILTIN)}")
+        raise UnknownModelError(f"unknown model {name!r}{hint}; available: {', '.join(BUILTIN)}")
     if name not in _cache:
         _cache[name] = importlib.import_module(f"{__package__}.{name}").MODEL
     return _cache[name]
@@ -51,8 +50,9 @@ def parse_model_ref(ref: str) -> tuple[str, str | None]:
     return name.strip(), (variant.strip() or None)
 
 
-def make_params(spec: ModelSpec, *layers: Mapping[str, Any] | None,
-                where: str | None = None) -> ModelParams:
+def make_params(
+    spec: ModelSpec, *layers: Mapping[str, Any] | None, where: str | None = None
+) -> ModelParams:
     """Validate settings for a model; later layers override earlier ones.
 
     Typical layers: the scenario's ``models.settings.<name>``, then command-line options.
@@ -89,10 +89,17 @@ def check_model_settings(scenario) -> list[tuple[tuple, str]]:
             problems.append((("models", "default", k), str(exc)))
             continue
         if variant is not None and variant not in spec.variants:
-            problems.append((("models", "default", k),
-                             f"model {name!r} has no variant {variant!r}"
-                             + (f"; variants: {', '.join(spec.variants)}" if spec.variants
-                                else " (it has no variants)")))
+            problems.append(
+                (
+                    ("models", "default", k),
+                    f"model {name!r} has no variant {variant!r}"
+                    + (
+                        f"; variants: {', '.join(spec.variants)}"
+                        if spec.variants
+                        else " (it has no variants)"
+                    ),
+                )
+            )
     for name, settings in scenario.models.settings.items():
         try:
             spec = get(name)

@@ -6,7 +6,22 @@ from .io import FORMATS, load_scenario, parse_scenario_text, save_scenario, scen
 from .schema import Actor, Evidence, Issue, Quantity, Relation, Scenario, Source
 
 __all__ = [
-    "DEFAULT_SCENARIO", "FORMATS", "Actor", "Batch", "Evidence", "Issue", "Quantity",
-    "Relation", "Scenario", "ScenarioArrays", "Source", "compile_scenario", "embedded_names",
-    "load_scenario", "parse_scenario_text", "save_scenario", "scenario_hash", "scenario_text",
+    "DEFAULT_SCENARIO",
+    "FORMATS",
+    "Actor",
+    "Batch",
+    "Evidence",
+    "Issue",
+    "Quantity",
+    "Relation",
+    "Scenario",
+    "ScenarioArrays",
+    "Source",
+    "compile_scenario",
+    "embedded_names",
+    "load_scenario",
+    "parse_scenario_text",
+    "save_scenario",
+    "scenario_hash",
+    "scenario_text",
 ]

@@ -21,11 +21,11 @@ from .schema import (
     Evidence,
     Quantity,
     RemoveActor,
+    ScaleParameter,
     Scenario,
     SetParameter,
     SetRelation,
     ShiftParameter,
-    ScaleParameter,
 )
 
 Path = tuple[str | int, ...]
@@ -213,8 +213,10 @@ def find_problems(scenario: Scenario) -> tuple[list[tuple[Path, str]], list[tupl
         if src is None:
             errors.append(_p(unknown_name("source", ev.source, sources), path + ("source",)))
             continue
-        if ev.known_by is not None and src.date is not None and (
-            first_day(ev.known_by) > last_day(src.date)
+        if (
+            ev.known_by is not None
+            and src.date is not None
+            and (first_day(ev.known_by) > last_day(src.date))
         ):
             errors.append(
                 _p(
@@ -289,14 +291,21 @@ def find_problems(scenario: Scenario) -> tuple[list[tuple[Path, str]], list[tupl
                     if issue_id not in issues:
                         errors.append(_p(unknown_name("issue", issue_id, issues), spath))
                         continue
-                    _on_scale(stance.position, issues[issue_id].scale, spath + ("position",),
-                              "position", errors)
+                    _on_scale(
+                        stance.position,
+                        issues[issue_id].scale,
+                        spath + ("position",),
+                        "position",
+                        errors,
+                    )
                     if stance.capability is None and new.capability is None:
                         errors.append(_p("no capability for the new actor", spath))
                 present.add(new.id)
             elif isinstance(change, RemoveActor):
                 if change.actor not in present:
-                    errors.append(_p(unknown_name("actor", change.actor, present), cpath + ("actor",)))
+                    errors.append(
+                        _p(unknown_name("actor", change.actor, present), cpath + ("actor",))
+                    )
                 present.discard(change.actor)
             elif isinstance(change, SetRelation):
                 for end, field in ((change.from_, "from"), (change.to, "to")):
@@ -304,9 +313,13 @@ def find_problems(scenario: Scenario) -> tuple[list[tuple[Path, str]], list[tupl
                         errors.append(_p(unknown_name("actor", end, present), cpath + (field,)))
             elif isinstance(change, (SetParameter, ShiftParameter, ScaleParameter)):
                 if change.actor not in present:
-                    errors.append(_p(unknown_name("actor", change.actor, present), cpath + ("actor",)))
+                    errors.append(
+                        _p(unknown_name("actor", change.actor, present), cpath + ("actor",))
+                    )
                 if change.issue is not None and change.issue not in issues:
-                    errors.append(_p(unknown_name("issue", change.issue, issues), cpath + ("issue",)))
+                    errors.append(
+                        _p(unknown_name("issue", change.issue, issues), cpath + ("issue",))
+                    )
                 if isinstance(change, SetParameter):
                     msg = _bad_target(change, issues)
                     if msg:

@@ -65,8 +65,9 @@ class Batch:
                 raise KeyError(key)
             arr = np.asarray(arr, dtype=np.float64)
             if arr.ndim != 3 or arr.shape[1:] != self.present.shape:
-                raise ValueError(f"{key} must be (B, {self.n_actors}, {self.n_issues}), "
-                                 f"got {arr.shape}")
+                raise ValueError(
+                    f"{key} must be (B, {self.n_actors}, {self.n_issues}), got {arr.shape}"
+                )
             fields[key] = arr
         sizes = {fields[k].shape[0] for k in PARAMETERS}
         if len(sizes) != 1:
@@ -100,6 +101,7 @@ class ScenarioArrays:
 
     def batch(self, size: int = 1) -> Batch:
         """The base values repeated ``size`` times along the draw axis (read-only views)."""
+
         def rep(a: np.ndarray) -> np.ndarray:
             return np.broadcast_to(a, (size, *a.shape))
 

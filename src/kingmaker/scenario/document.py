@@ -34,8 +34,13 @@ def build_scenario(
     file_s = str(file) if file is not None else None
     if not isinstance(doc, dict):
         raise ScenarioError(
-            [Problem(f"expected a mapping at the top of the document, got {_kind(doc)}",
-                     file=file_s, line=1)]
+            [
+                Problem(
+                    f"expected a mapping at the top of the document, got {_kind(doc)}",
+                    file=file_s,
+                    line=1,
+                )
+            ]
         )
     try:
         scenario = Scenario.model_validate(doc)
@@ -117,9 +122,13 @@ def _document_path(loc: tuple, doc: Any) -> tuple[tuple, type[BaseModel] | None]
             model = _item_type(model, node[part])
             node = node[part]
             path.append(part)
-        elif last and isinstance(node, dict) and isinstance(part, str) and not part.startswith(
-            ("function-", "[")
-        ) and part not in _union_tags(model):
+        elif (
+            last
+            and isinstance(node, dict)
+            and isinstance(part, str)
+            and not part.startswith(("function-", "["))
+            and part not in _union_tags(model)
+        ):
             path.append(part)  # a missing key: point at where it should be
     return tuple(path), model if isinstance(model, type) else None
 
@@ -199,8 +208,14 @@ def _message(err: dict, path: tuple, doc: Any, model: Any) -> str:
     if kind == "union_tag_not_found":
         return "each change needs an `op`: set, shift, scale, add_actor, remove_actor or relation"
     if kind == "union_tag_invalid":
-        return (f"unknown op {err['input'].get('op')!r}; expected set, shift, scale, add_actor, "
-                "remove_actor or relation") if isinstance(err["input"], dict) else msg
+        return (
+            (
+                f"unknown op {err['input'].get('op')!r}; expected set, shift, scale, add_actor, "
+                "remove_actor or relation"
+            )
+            if isinstance(err["input"], dict)
+            else msg
+        )
     if kind in ("model_type", "model_attributes_type", "dict_type"):
         return f"expected a mapping (key: value), got {_kind(err['input'])}"
     if kind in ("tuple_type", "list_type"):
@@ -212,7 +227,7 @@ def _message(err: dict, path: tuple, doc: Any, model: Any) -> str:
     if kind.startswith("literal_error"):
         return f"{msg}; got {err['input']!r}"
     if msg.startswith("Value error, "):
-        msg = msg[len("Value error, "):]
+        msg = msg[len("Value error, ") :]
     if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
         msg = f"{msg}; got {err['input']!r}"
     return msg

@@ -31,12 +31,14 @@ from ..errors import ScenarioError
 from .checks import evidence_items, format_location, numbers
 from .schema import AddActor, Scenario, Source
 
-_TYPOGRAPHIC = str.maketrans({
-    **dict.fromkeys("\u2018\u2019\u201a\u201b\u2032\u00b4\u0060", "'"),
-    **dict.fromkeys("\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb", '"'),
-    **dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u2043\ufe58\ufe63\uff0d", "-"),
-    **dict.fromkeys("\u00ad\u200b\u200c\u200d\u2060\ufeff", ""),
-})
+_TYPOGRAPHIC = str.maketrans(
+    {
+        **dict.fromkeys("\u2018\u2019\u201a\u201b\u2032\u00b4\u0060", "'"),
+        **dict.fromkeys("\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb", '"'),
+        **dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u2043\ufe58\ufe63\uff0d", "-"),
+        **dict.fromkeys("\u00ad\u200b\u200c\u200d\u2060\ufeff", ""),
+    }
+)
 _DASH = re.compile(r" ?-+ ?")
 _ELLIPSIS = re.compile(r"\s*(?:\[\s*\.\s*\.\s*\.\s*\]|\.\.\.)\s*")
 
@@ -94,8 +96,12 @@ class QuoteCheck:
     similarity: float | None = None  # 0-100
 
     def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"location": self.location, "source": self.source,
-                               "quote": self.quote, "status": self.status}
+        out: dict[str, Any] = {
+            "location": self.location,
+            "source": self.source,
+            "quote": self.quote,
+            "status": self.status,
+        }
         for key in ("reason", "missing_part", "closest", "similarity"):
             if getattr(self, key) is not None:
                 out[key] = getattr(self, key)
@@ -188,10 +194,14 @@ def _source_texts(
         path = Path(src.file)
         if not path.is_absolute():
             if base_dir is None:
-                unreadable.append(UnreadableSource(
-                    src.id, src.file,
-                    "the scenario was not read from a file, so this relative path cannot be "
-                    "resolved; give base_dir"))
+                unreadable.append(
+                    UnreadableSource(
+                        src.id,
+                        src.file,
+                        "the scenario was not read from a file, so this relative path cannot be "
+                        "resolved; give base_dir",
+                    )
+                )
                 continue
             path = base_dir / path
         try:
@@ -247,8 +257,17 @@ def check_evidence(scenario: Scenario, base_dir: str | Path | None = None) -> Ev
                 quotes.append(QuoteCheck(where, ev.source, ev.quote, "found"))
             else:
                 closest, score = closest_passage(part, texts[ev.source])
-                quotes.append(QuoteCheck(where, ev.source, ev.quote, "missing",
-                                         missing_part=part, closest=closest, similarity=score))
+                quotes.append(
+                    QuoteCheck(
+                        where,
+                        ev.source,
+                        ev.quote,
+                        "missing",
+                        missing_part=part,
+                        closest=closest,
+                        similarity=score,
+                    )
+                )
             continue
         if ev.source in unreadable_ids:
             reason = f"its text file {unreadable_ids[ev.source].file} cannot be read"

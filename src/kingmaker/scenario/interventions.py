@@ -80,14 +80,22 @@ def _links(relations) -> dict[str, list[tuple[str, float, tuple[str, ...]]]]:
     return links
 
 
-def apply_intervention(scenario: Scenario, intervention: Intervention | Iterable[Intervention],
-                       *, propagate: bool = True) -> Scenario:
+def apply_intervention(
+    scenario: Scenario,
+    intervention: Intervention | Iterable[Intervention],
+    *,
+    propagate: bool = True,
+) -> Scenario:
     """The scenario after the intervention(s); see the module docstring for the rules."""
     return apply_with_moves(scenario, intervention, propagate=propagate)[0]
 
 
-def apply_with_moves(scenario: Scenario, intervention: Intervention | Iterable[Intervention],
-                     *, propagate: bool = True) -> tuple[Scenario, list[Move]]:
+def apply_with_moves(
+    scenario: Scenario,
+    intervention: Intervention | Iterable[Intervention],
+    *,
+    propagate: bool = True,
+) -> tuple[Scenario, list[Move]]:
     """Like :func:`apply_intervention`, also returning every parameter move made."""
     items = [intervention] if isinstance(intervention, Intervention) else list(intervention)
     doc = copy.deepcopy(scenario.to_document())
@@ -105,6 +113,7 @@ def apply_with_moves(scenario: Scenario, intervention: Intervention | Iterable[I
 
 
 # ------------------------------------------------------------------ document manipulation
+
 
 def _actors(doc: dict) -> dict[str, dict]:
     return {a["id"]: a for a in doc["actors"]}
@@ -130,8 +139,9 @@ def _as_quantity(value: Any) -> dict:
     return {"value": value} if isinstance(value, (int, float)) else dict(value)
 
 
-def _transform(quantity: Any, op: str, amount: float, lo: float, hi: float,
-               note: str) -> tuple[dict, float, float]:
+def _transform(
+    quantity: Any, op: str, amount: float, lo: float, hi: float, note: str
+) -> tuple[dict, float, float]:
     """New quantity document, old value, new value."""
     q = _as_quantity(quantity)
     old = float(q["value"])
@@ -155,8 +165,16 @@ def _transform(quantity: Any, op: str, amount: float, lo: float, hi: float,
     return q, old, float(q["value"])
 
 
-def _change_parameter(doc: dict, actor_id: str, issue_id: str | None, parameter: str,
-                      op: str, amount: float, note: str, via: str | None = None) -> list[Move]:
+def _change_parameter(
+    doc: dict,
+    actor_id: str,
+    issue_id: str | None,
+    parameter: str,
+    op: str,
+    amount: float,
+    note: str,
+    via: str | None = None,
+) -> list[Move]:
     actor = _actors(doc).get(actor_id)
     if actor is None:
         raise InterventionError(f"actor {actor_id!r} is not in the scenario at this point")
@@ -167,21 +185,24 @@ def _change_parameter(doc: dict, actor_id: str, issue_id: str | None, parameter:
     moves: list[Move] = []
     if parameter == "capability":
         if issue_id is None and "capability" in actor:
-            actor["capability"], old, new = _transform(actor["capability"], op, amount, 0.0,
-                                                       float("inf"), note)
+            actor["capability"], old, new = _transform(
+                actor["capability"], op, amount, 0.0, float("inf"), note
+            )
             moves.append(Move(actor_id, None, "capability", old, new, via))
         for iss in issues:
             stance = stances[iss]
             if "capability" in stance:
-                stance["capability"], old, new = _transform(stance["capability"], op, amount,
-                                                            0.0, float("inf"), note)
+                stance["capability"], old, new = _transform(
+                    stance["capability"], op, amount, 0.0, float("inf"), note
+                )
                 moves.append(Move(actor_id, iss, "capability", old, new, via))
             elif issue_id is not None:  # give this issue its own capability
                 base = actor.get("capability")
                 if base is None:
                     raise InterventionError(f"actor {actor_id!r} has no capability to change")
                 stance["capability"], old, new = _transform(
-                    {"value": _as_quantity(base)["value"]}, op, amount, 0.0, float("inf"), note)
+                    {"value": _as_quantity(base)["value"]}, op, amount, 0.0, float("inf"), note
+                )
                 moves.append(Move(actor_id, iss, "capability", old, new, via))
         return moves
     for iss in issues:
@@ -194,8 +215,11 @@ def _change_parameter(doc: dict, actor_id: str, issue_id: str | None, parameter:
 
 def _apply_one(doc: dict, iv: Intervention, propagate: bool) -> list[Move]:
     moves: list[Move] = []
-    explicit = {(c.actor, c.issue, c.parameter) for c in iv.changes
-                if isinstance(c, (SetParameter, ShiftParameter, ScaleParameter))}
+    explicit = {
+        (c.actor, c.issue, c.parameter)
+        for c in iv.changes
+        if isinstance(c, (SetParameter, ShiftParameter, ScaleParameter))
+    }
     for change in iv.changes:
         note = f"changed by intervention {iv.id!r}"
         if isinstance(change, (SetParameter, ShiftParameter, ScaleParameter)):
@@ -205,48 +229,74 @@ def _apply_one(doc: dict, iv: Intervention, propagate: bool) -> list[Move]:
                 op, amount = "shift", change.by
             else:
                 op, amount = "scale", change.factor
-            made = _change_parameter(doc, change.actor, change.issue, change.parameter, op,
-                                     amount, note)
+            made = _change_parameter(
+                doc, change.actor, change.issue, change.parameter, op, amount, note
+            )
             moves += made
             if propagate and change.parameter in ("position", "salience"):
                 moves += _propagate(doc, iv, made, explicit)
         elif isinstance(change, AddActor):
             if change.actor.id in _actors(doc):
                 raise InterventionError(f"actor {change.actor.id!r} is already in the scenario")
-            doc["actors"].append(change.actor.model_dump(mode="json", by_alias=True,
-                                                         exclude_defaults=True))
+            doc["actors"].append(
+                change.actor.model_dump(mode="json", by_alias=True, exclude_defaults=True)
+            )
         elif isinstance(change, RemoveActor):
             if change.actor not in _actors(doc):
                 raise InterventionError(f"actor {change.actor!r} is not in the scenario")
             doc["actors"] = [a for a in doc["actors"] if a["id"] != change.actor]
-            doc["relations"] = [r for r in doc.get("relations", [])
-                                if change.actor not in (r["from"], r["to"])]
+            doc["relations"] = [
+                r for r in doc.get("relations", []) if change.actor not in (r["from"], r["to"])
+            ]
         elif isinstance(change, SetRelation):
-            rels = [r for r in doc.get("relations", [])
-                    if (r["from"], r["to"], r["kind"]) != (change.from_, change.to, change.kind)]
+            rels = [
+                r
+                for r in doc.get("relations", [])
+                if (r["from"], r["to"], r["kind"]) != (change.from_, change.to, change.kind)
+            ]
             if change.strength > 0:
-                rels.append({"from": change.from_, "to": change.to, "kind": change.kind,
-                             "strength": change.strength, "judgement": note})
+                rels.append(
+                    {
+                        "from": change.from_,
+                        "to": change.to,
+                        "kind": change.kind,
+                        "strength": change.strength,
+                        "judgement": note,
+                    }
+                )
             doc["relations"] = rels
     return moves
 
 
-def _propagate(doc: dict, iv: Intervention, made: list[Move],
-               explicit: set[tuple[str, str | None, str]]) -> list[Move]:
-    links = _links((r["from"], r["to"], r["kind"], r["strength"], r.get("issues", ()))
-                   for r in doc.get("relations", []))
+def _propagate(
+    doc: dict, iv: Intervention, made: list[Move], explicit: set[tuple[str, str | None, str]]
+) -> list[Move]:
+    links = _links(
+        (r["from"], r["to"], r["kind"], r["strength"], r.get("issues", ()))
+        for r in doc.get("relations", [])
+    )
     moves: list[Move] = []
     for move in made:
         for proxy, strength, issues in links.get(move.actor, []):
             if issues and move.issue not in issues:
                 continue
-            if (proxy, move.issue, move.parameter) in explicit or \
-                    (proxy, None, move.parameter) in explicit:
+            if (proxy, move.issue, move.parameter) in explicit or (
+                proxy,
+                None,
+                move.parameter,
+            ) in explicit:
                 continue
             stances = _actors(doc).get(proxy, {}).get("issues", {})
             if move.issue not in stances or move.delta == 0 or strength == 0:
                 continue
             moves += _change_parameter(
-                doc, proxy, move.issue, move.parameter, "shift", strength * move.delta,
-                f"follows patron {move.actor!r} under intervention {iv.id!r}", via=move.actor)
+                doc,
+                proxy,
+                move.issue,
+                move.parameter,
+                "shift",
+                strength * move.delta,
+                f"follows patron {move.actor!r} under intervention {iv.id!r}",
+                via=move.actor,
+            )
     return moves

@@ -61,18 +61,24 @@ def detect_format(text: str, path: Path | None = None) -> str | None:
     return None
 
 
-def parse_scenario_text(text: str, file: str | None = None, format: str | None = None,
-                        origin: Path | None = None) -> Scenario:
+def parse_scenario_text(
+    text: str, file: str | None = None, format: str | None = None, origin: Path | None = None
+) -> Scenario:
     """Build a Scenario from the text of a file in any supported format."""
     path = Path(file) if file else None
     fmt = format or detect_format(text, path)
     if fmt is None:
-        raise ScenarioError(Problem(
-            "cannot tell the format of this file; give it with --format "
-            f"(one of: {', '.join(FORMATS)})", file=file))
+        raise ScenarioError(
+            Problem(
+                "cannot tell the format of this file; give it with --format "
+                f"(one of: {', '.join(FORMATS)})",
+                file=file,
+            )
+        )
     if fmt not in FORMATS:
-        raise ScenarioError(Problem(
-            f"unknown format {fmt!r}; expected one of: {', '.join(FORMATS)}", file=file))
+        raise ScenarioError(
+            Problem(f"unknown format {fmt!r}; expected one of: {', '.join(FORMATS)}", file=file)
+        )
     if not text.strip():
         raise ScenarioError(Problem("the file is empty", file=file))
     if fmt == "yaml":
@@ -100,8 +106,13 @@ def scenario_text(scenario: Scenario, format: str = "yaml") -> str:
     return dump_json(doc) if format == "json" else dump_yaml(doc)
 
 
-def save_scenario(scenario: Scenario, path: str | os.PathLike, *, overwrite: bool = False,
-                  format: str | None = None) -> Path:
+def save_scenario(
+    scenario: Scenario,
+    path: str | os.PathLike,
+    *,
+    overwrite: bool = False,
+    format: str | None = None,
+) -> Path:
     """Write a scenario as YAML (or JSON for a .json path), atomically.
 
     An existing file is only replaced with ``overwrite=True``; the new content is written to
@@ -111,16 +122,22 @@ def save_scenario(scenario: Scenario, path: str | os.PathLike, *, overwrite: boo
     suffixes = {".yaml": "yaml", ".yml": "yaml", ".json": "json"}
     fmt = format or suffixes.get(path.suffix.lower())
     if fmt is None:
-        raise ScenarioError(Problem(
-            "scenarios are written as yaml or json: name the file .yaml, .yml or .json",
-            file=str(path)))
+        raise ScenarioError(
+            Problem(
+                "scenarios are written as yaml or json: name the file .yaml, .yml or .json",
+                file=str(path),
+            )
+        )
     if fmt not in NATIVE_FORMATS:
-        raise ScenarioError(Problem(
-            f"scenarios are written as yaml or json, not {fmt!r}", file=str(path)))
+        raise ScenarioError(
+            Problem(f"scenarios are written as yaml or json, not {fmt!r}", file=str(path))
+        )
     if path.exists() and not overwrite:
-        raise ScenarioError(Problem(
-            "already exists; choose another name or allow overwriting (--force)",
-            file=str(path)))
+        raise ScenarioError(
+            Problem(
+                "already exists; choose another name or allow overwriting (--force)", file=str(path)
+            )
+        )
     if not path.parent.exists():
         raise ScenarioError(Problem("the folder does not exist", file=str(path.parent)))
     text = scenario_text(scenario, fmt)

@@ -30,8 +30,8 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
-    SerializerFunctionWrapHandler,
     PrivateAttr,
+    SerializerFunctionWrapHandler,
     model_serializer,
     model_validator,
 )
@@ -156,8 +156,7 @@ class Quantity(Strict):
     def _value_in_range(self) -> Quantity:
         if self.range is not None and not (self.range.low <= self.value <= self.range.high):
             raise ValueError(
-                f"value {self.value:g} is outside its range "
-                f"{self.range.low:g}..{self.range.high:g}"
+                f"value {self.value:g} is outside its range {self.range.low:g}..{self.range.high:g}"
             )
         return self
 
@@ -199,9 +198,7 @@ def _unit_interval(q: Quantity) -> Quantity:
     if lo < 0 or hi > 1:
         bad = hi if hi > 1 else lo
         hint = f" (did you mean {bad / 100:g}?)" if 1 < bad <= 100 else ""
-        raise ValueError(
-            f"salience is on a 0-1 scale (Kingmaker's convention), got {bad:g}{hint}"
-        )
+        raise ValueError(f"salience is on a 0-1 scale (Kingmaker's convention), got {bad:g}{hint}")
     return q
 
 

@@ -74,9 +74,14 @@ def parse_yaml(text: str, file: str | None) -> tuple[Any, Locator]:
         if exc.context and "first given" in exc.context:
             what = f"{what} ({exc.context})"
         raise ScenarioError(
-            [Problem(f"not valid YAML: {what}", file=file,
-                     line=mark.line + 1 if mark else None,
-                     column=mark.column + 1 if mark else None)]
+            [
+                Problem(
+                    f"not valid YAML: {what}",
+                    file=file,
+                    line=mark.line + 1 if mark else None,
+                    column=mark.column + 1 if mark else None,
+                )
+            ]
         ) from None
     except yaml.YAMLError as exc:
         raise ScenarioError([Problem(f"not valid YAML: {exc}", file=file)]) from None

@@ -21,20 +21,28 @@ from .leaderboard import Leaderboard, summarize
 DATASETS = ("deu3",)
 
 
-def backtest_target(source: str | Scenario | Target, *, capability: str | None = None,
-                    unit: str | None = None, uncertainty=None,
-                    input_format: str | None = None) -> Target:
+def backtest_target(
+    source: str | Scenario | Target,
+    *,
+    capability: str | None = None,
+    unit: str | None = None,
+    uncertainty=None,
+    input_format: str | None = None,
+) -> Target:
     """A target from a dataset name, a scenario, or a scenario file / embedded name."""
     if isinstance(source, Target):
         return source
     if isinstance(source, str) and source in DATASETS:
         from ...datasets import deu3
 
-        return deu3.backtest_target(capability=capability or "equal", unit=unit or "proposal",
-                                    uncertainty=uncertainty)
+        return deu3.backtest_target(
+            capability=capability or "equal", unit=unit or "proposal", uncertainty=uncertainty
+        )
     if capability is not None or unit is not None:
-        raise KingmakerError("--capability and --unit apply to the DEU III dataset (deu3), not "
-                             "to a scenario, whose capabilities are its own")
+        raise KingmakerError(
+            "--capability and --unit apply to the DEU III dataset (deu3), not "
+            "to a scenario, whose capabilities are its own"
+        )
     if isinstance(source, str):
         from ...scenario import load_scenario
 
@@ -66,11 +74,28 @@ def backtest(
 
         uncertainty = DEFAULT_UNCERTAINTY
     target = backtest_target(source, capability=capability, unit=unit, uncertainty=uncertainty)
-    run = run_backtest(target, models, seed=seed, draws=draws, settings=settings,
-                       executor=executor, progress=progress)
+    run = run_backtest(
+        target,
+        models,
+        seed=seed,
+        draws=draws,
+        settings=settings,
+        executor=executor,
+        progress=progress,
+    )
     baseline = "compromise" if "compromise" in run.forecasts else run.models[0].key
     return summarize(run, baseline=baseline, resamples=resamples, seed=seed)
 
 
-__all__ = ["DATASETS", "BacktestRun", "Case", "Leaderboard", "Target", "backtest",
-           "backtest_target", "run_backtest", "scenario_target", "summarize"]
+__all__ = [
+    "DATASETS",
+    "BacktestRun",
+    "Case",
+    "Leaderboard",
+    "Target",
+    "backtest",
+    "backtest_target",
+    "run_backtest",
+    "scenario_target",
+    "summarize",
+]

@@ -33,12 +33,16 @@ def _blend(name: str, description: str, mean: np.ndarray, other: np.ndarray) -> 
 
 
 def salience_exponent(batch: Batch) -> Family:
-    rows = np.stack([_run("compromise", batch.replace(salience=batch.salience ** g))
-                     for g in EXPONENTS])
-    return Family("salience-exponent",
-                  "weighted mean with weights capability x salience^g (g = 0: salience "
-                  "ignored, every present actor counts)",
-                  tuple(f"g = {g:g}" for g in EXPONENTS), rows)
+    rows = np.stack(
+        [_run("compromise", batch.replace(salience=batch.salience**g)) for g in EXPONENTS]
+    )
+    return Family(
+        "salience-exponent",
+        "weighted mean with weights capability x salience^g (g = 0: salience "
+        "ignored, every present actor counts)",
+        tuple(f"g = {g:g}" for g in EXPONENTS),
+        rows,
+    )
 
 
 def generic_families(batch: Batch) -> list[Family]:
@@ -46,13 +50,26 @@ def generic_families(batch: Batch) -> list[Family]:
     mean = _run("compromise", batch)
     return [
         salience_exponent(batch),
-        _blend("blend-status-quo",
-               "weight x weighted mean + (1 - weight) x reference point (weighted mean where "
-               "there is no reference point)", mean, np.asarray(batch.status_quo, dtype=float)),
-        _blend("blend-median", "weight x weighted mean + (1 - weight) x weighted median",
-               mean, _run("median", batch)),
-        _blend("blend-midpoint", "weight x weighted mean + (1 - weight) x the scale's midpoint "
-               "(shrinkage to the centre)", mean, (batch.scale_min + batch.scale_max) / 2),
+        _blend(
+            "blend-status-quo",
+            "weight x weighted mean + (1 - weight) x reference point (weighted mean where "
+            "there is no reference point)",
+            mean,
+            np.asarray(batch.status_quo, dtype=float),
+        ),
+        _blend(
+            "blend-median",
+            "weight x weighted mean + (1 - weight) x weighted median",
+            mean,
+            _run("median", batch),
+        ),
+        _blend(
+            "blend-midpoint",
+            "weight x weighted mean + (1 - weight) x the scale's midpoint "
+            "(shrinkage to the centre)",
+            mean,
+            (batch.scale_min + batch.scale_max) / 2,
+        ),
     ]
 
 
@@ -67,8 +84,9 @@ def scaled_actors(batch: Batch, actors: Sequence[str], name: str, description: s
     return Family(name, description, tuple(f"x {f:g}" for f in ACTOR_FACTORS), np.stack(rows))
 
 
-def option_family(name: str, description: str, options: Sequence[str],
-                  batch_of: Callable[[str], Batch]) -> Family:
+def option_family(
+    name: str, description: str, options: Sequence[str], batch_of: Callable[[str], Batch]
+) -> Family:
     """Weighted mean under each of several ways of building the inputs (first = baseline)."""
     rows = np.stack([_run("compromise", batch_of(o)) for o in options])
     return Family(name, description, tuple(options), rows)

@@ -70,16 +70,17 @@ def data_notes(path=None) -> DataNotes:
         first.setdefault(r.proposal, r)
     cells = [r.introduced for r in first.values()] + [r.final_act for r in first.values()]
     return DataNotes(
-        issues=len(d.issues), proposals=len(first),
+        issues=len(d.issues),
+        proposals=len(first),
         with_outcome=sum(r.outcome is not None for r in d.issues),
         with_reference_point=sum(r.reference_point is not None for r in d.issues),
-        with_both=sum(r.outcome is not None and r.reference_point is not None
-                      for r in d.issues),
+        with_both=sum(r.outcome is not None and r.reference_point is not None for r in d.issues),
         missing_salience=sum(v is None for r in d.issues for v in r.saliences.values()),
         spreadsheet_dates=sum(c.how == "spreadsheet year-first" for c in cells),
         date_cells=len(cells),
-        periods=dict(sorted(Counter(r.period.period for r in d.issues
-                                    if r.outcome is not None).items())),
+        periods=dict(
+            sorted(Counter(r.period.period for r in d.issues if r.outcome is not None).items())
+        ),
         estimated=tuple(r for r in first.values() if r.period.basis == "estimated"),
         ambiguous=tuple(r for r in first.values() if r.period.ambiguous),
         median_days=d.median_days_to_adoption,
@@ -91,11 +92,14 @@ def split_masks(target) -> tuple[np.ndarray, np.ndarray]:
     rows = {r.issue: r for r in data.read_split()}
     missing = [c.issue for c in target.cases if c.issue not in rows]
     if missing or len(rows) != len(target.cases):
-        raise KingmakerError("the committed DEU III split does not match the data's scored "
-                             f"issues (e.g. {missing[:3]}); rerun scripts/make_deu3_split.py")
+        raise KingmakerError(
+            "the committed DEU III split does not match the data's scored "
+            f"issues (e.g. {missing[:3]}); rerun scripts/make_deu3_split.py"
+        )
     test = np.array([rows[c.issue].part == "test" for c in target.cases])
-    fold = np.array([-1 if rows[c.issue].fold is None else rows[c.issue].fold
-                     for c in target.cases])
+    fold = np.array(
+        [-1 if rows[c.issue].fold is None else rows[c.issue].fold for c in target.cases]
+    )
     return test, fold
 
 
@@ -103,16 +107,30 @@ def deu3_families(target) -> list[Family]:
     """Every candidate family on DEU III (the first value of each is the compromise model)."""
     batch = case_batch(target)
     families = generic_families(batch)
-    families.append(scaled_actors(
-        batch, data.INSTITUTIONS, "institutions-weight",
-        "weighted mean with the Commission's and the Parliament's capability multiplied"))
-    families.append(option_family(
-        "capability-option", "weighted mean under each capability option of the loader",
-        data.CAPABILITIES, lambda o: case_batch(data.backtest_target(capability=o))))
-    families.append(option_family(
-        "missing-salience", "weighted mean with the salience given to actors whose salience "
-        "is missing", [f"{v:g}" for v in MISSING_SALIENCE_GRID],
-        lambda o: case_batch(data.backtest_target(missing_salience=float(o)))))
+    families.append(
+        scaled_actors(
+            batch,
+            data.INSTITUTIONS,
+            "institutions-weight",
+            "weighted mean with the Commission's and the Parliament's capability multiplied",
+        )
+    )
+    families.append(
+        option_family(
+            "capability-option",
+            "weighted mean under each capability option of the loader",
+            data.CAPABILITIES,
+            lambda o: case_batch(data.backtest_target(capability=o)),
+        )
+    )
+    families.append(
+        option_family(
+            "missing-salience",
+            "weighted mean with the salience given to actors whose salience is missing",
+            [f"{v:g}" for v in MISSING_SALIENCE_GRID],
+            lambda o: case_batch(data.backtest_target(missing_salience=float(o))),
+        )
+    )
     return families
 
 
@@ -128,23 +146,37 @@ def deu3_report(
     progress: Callable[[str, int, int], None] | None = None,
 ) -> Deu3Report:
     """Everything docs/backtest.md reports. ``progress(stage, done, total)``."""
+
     def stage(name: str):
         return None if progress is None else (lambda done, total: progress(name, done, total))
 
     boards = {}
     for option in data.CAPABILITIES:
         target = data.backtest_target(capability=option)
-        run = run_backtest(target, models, seed=seed, settings=settings, executor=executor,
-                           progress=stage(f"capability {option}"))
+        run = run_backtest(
+            target,
+            models,
+            seed=seed,
+            settings=settings,
+            executor=executor,
+            progress=stage(f"capability {option}"),
+        )
         boards[option] = summarize(run, resamples=resamples, seed=seed)
     equal = data.backtest_target()
     test, fold = split_masks(equal)
     calibration = None
     if draws:
         ranged = data.backtest_target(uncertainty=uncertainty)
-        run = run_backtest(ranged, models, seed=seed, draws=draws, levels=LEVELS,
-                           settings=settings, executor=executor,
-                           progress=stage("calibration draws"))
+        run = run_backtest(
+            ranged,
+            models,
+            seed=seed,
+            draws=draws,
+            levels=LEVELS,
+            settings=settings,
+            executor=executor,
+            progress=stage("calibration draws"),
+        )
         calibration = summarize(run, resamples=resamples, seed=seed)
     base = boards["equal"].run
     observed, forecast = base.observed, base.forecasts["compromise"]
@@ -155,7 +187,16 @@ def deu3_report(
         lo = np.clip(forecast - h, 0, 100)
         hi = np.clip(forecast + h, 0, 100)
         conformal.append(Conformal(level, h, coverage(lo[test], hi[test], observed[test], level)))
-    oos = out_of_sample(deu3_families(equal), forecast, observed, test, fold, base.groups,
-                        resamples=resamples, seed=seed)
-    return Deu3Report(boards, calibration, uncertainty, tuple(conformal), oos, data_notes(),
-                      seed, resamples)
+    oos = out_of_sample(
+        deu3_families(equal),
+        forecast,
+        observed,
+        test,
+        fold,
+        base.groups,
+        resamples=resamples,
+        seed=seed,
+    )
+    return Deu3Report(
+        boards, calibration, uncertainty, tuple(conformal), oos, data_notes(), seed, resamples
+    )

@@ -77,13 +77,21 @@ class Target:
 def scenario_target(scenario: Scenario) -> Target:
     """A scenario's issues with a recorded outcome, each its own group."""
     cases = tuple(
-        Case(scenario.id, issue.id, issue.outcome.value, (issue.scale.min, issue.scale.max),
-             group=issue.id)
-        for issue in scenario.issues if issue.outcome is not None)
+        Case(
+            scenario.id,
+            issue.id,
+            issue.outcome.value,
+            (issue.scale.min, issue.scale.max),
+            group=issue.id,
+        )
+        for issue in scenario.issues
+        if issue.outcome is not None
+    )
     if not cases:
         raise KingmakerError(
             f"scenario {scenario.id!r} records no observed outcome, so there is nothing to "
-            "backtest; give an issue an `outcome:` (value, date, source)")
+            "backtest; give an issue an `outcome:` (value, date, source)"
+        )
     return Target(scenario.id, scenario.scenario.title, (scenario,), cases)
 
 
@@ -107,15 +115,17 @@ def every_model_ref() -> list[str]:
     return refs
 
 
-def plan_models(target: Target, models: Sequence[str] | None = None,
-                settings: Mapping[str, Mapping[str, Any]] | None = None) -> tuple[ModelEntry, ...]:
+def plan_models(
+    target: Target,
+    models: Sequence[str] | None = None,
+    settings: Mapping[str, Mapping[str, Any]] | None = None,
+) -> tuple[ModelEntry, ...]:
     """Validated models to score: those named, else every model and variant at its defaults.
 
     A single-scenario target also applies the scenario's own ``models.settings``.
     """
     base = target.scenarios[0]
-    plan = resolve_models(base, list(models) if models else every_model_ref(),
-                          settings=settings)
+    plan = resolve_models(base, list(models) if models else every_model_ref(), settings=settings)
     return tuple(ModelEntry(key, spec, params) for key, spec, params in plan)
 
 
@@ -143,24 +153,38 @@ def merge_batches(batches: Sequence[Batch]) -> Batch:
         present[rows, cols] = b.present
         issue_ids += [f"{col + k}" for k in range(b.n_issues)]
         col += b.n_issues
-    return Batch(tuple(index), tuple(issue_ids), arrays["capability"], arrays["position"],
-                 arrays["salience"], present,
-                 np.concatenate([b.scale_min for b in batches]),
-                 np.concatenate([b.scale_max for b in batches]),
-                 np.concatenate([b.status_quo for b in batches]))
+    return Batch(
+        tuple(index),
+        tuple(issue_ids),
+        arrays["capability"],
+        arrays["position"],
+        arrays["salience"],
+        present,
+        np.concatenate([b.scale_min for b in batches]),
+        np.concatenate([b.scale_max for b in batches]),
+        np.concatenate([b.status_quo for b in batches]),
+    )
 
 
 def case_batch(target: Target) -> Batch:
     """One batch (a single draw) whose issues are the target's cases, in case order."""
     arrays = [compile_scenario(s) for s in target.scenarios]
     merged = merge_batches([a.batch(1) for a in arrays])
-    column = {key: k for k, key in enumerate((a.scenario_id, i) for a in arrays
-                                              for i in a.issue_ids)}
+    column = {
+        key: k for k, key in enumerate((a.scenario_id, i) for a in arrays for i in a.issue_ids)
+    }
     cols = [column[(c.scenario, c.issue)] for c in target.cases]
-    return Batch(merged.actor_ids, tuple(f"{c.scenario}/{c.issue}" for c in target.cases),
-                 merged.capability[:, :, cols], merged.position[:, :, cols],
-                 merged.salience[:, :, cols], merged.present[:, cols],
-                 merged.scale_min[cols], merged.scale_max[cols], merged.status_quo[cols])
+    return Batch(
+        merged.actor_ids,
+        tuple(f"{c.scenario}/{c.issue}" for c in target.cases),
+        merged.capability[:, :, cols],
+        merged.position[:, :, cols],
+        merged.salience[:, :, cols],
+        merged.present[:, cols],
+        merged.scale_min[cols],
+        merged.scale_max[cols],
+        merged.status_quo[cols],
+    )
 
 
 @dataclass(frozen=True, eq=False)
@@ -179,20 +203,26 @@ def _references(batch: Batch) -> dict[str, np.ndarray]:
     pos = np.where(batch.present, batch.position[0], np.nan)
     with warnings.catch_warnings():  # an issue without actors gives NaN, and says so
         warnings.simplefilter("ignore", RuntimeWarning)
-        return {"status-quo": np.asarray(batch.status_quo, dtype=float),
-                "median-actor": np.nanmedian(pos, axis=0),
-                "mean-actor": np.nanmean(pos, axis=0)}
+        return {
+            "status-quo": np.asarray(batch.status_quo, dtype=float),
+            "median-actor": np.nanmedian(pos, axis=0),
+            "mean-actor": np.nanmean(pos, axis=0),
+        }
 
 
-def _run_entry(entry: ModelEntry, ids: Sequence[str], batches: Sequence[Batch],
-               seq: np.random.SeedSequence, stage: str,
-               failures: list[str]) -> np.ndarray:
+def _run_entry(
+    entry: ModelEntry,
+    ids: Sequence[str],
+    batches: Sequence[Batch],
+    seq: np.random.SeedSequence,
+    stage: str,
+    failures: list[str],
+) -> np.ndarray:
     """(draws, issues) forecasts of one model on a chunk; NaN where the model failed."""
     spec, params = entry.spec, entry.params
     if spec.scope == "issue" and not spec.is_stochastic(params) and len(batches) > 1:
         try:
-            return run_model(spec, merge_batches(batches), params,
-                             keep_trajectory=False).forecast
+            return run_model(spec, merge_batches(batches), params, keep_trajectory=False).forecast
         except Exception:  # find which scenario is at fault, below
             pass
     parts = []
@@ -206,28 +236,38 @@ def _run_entry(entry: ModelEntry, ids: Sequence[str], batches: Sequence[Batch],
     return np.concatenate(parts, axis=1)
 
 
-def evaluate_chunk(scenarios: Sequence[Scenario], plan: Sequence[ModelEntry],
-                   seed: np.random.SeedSequence, draws: int = 0,
-                   levels: Sequence[float] = (0.8, 0.95)) -> ChunkResult:
+def evaluate_chunk(
+    scenarios: Sequence[Scenario],
+    plan: Sequence[ModelEntry],
+    seed: np.random.SeedSequence,
+    draws: int = 0,
+    levels: Sequence[float] = (0.8, 0.95),
+) -> ChunkResult:
     """Point forecasts (and, with draws, Monte Carlo intervals) of every model on a chunk."""
     arrays = [compile_scenario(s) for s in scenarios]
     ids = [a.scenario_id for a in arrays]
     keys = tuple((a.scenario_id, i) for a in arrays for i in a.issue_ids)
     points = [a.batch(1) for a in arrays]
     failures: dict[str, list[str]] = {}
-    forecasts = {e.key: _run_entry(e, ids, points, seed, "forecast",
-                                   failures.setdefault(e.key, []))[0] for e in plan}
+    forecasts = {
+        e.key: _run_entry(e, ids, points, seed, "forecast", failures.setdefault(e.key, []))[0]
+        for e in plan
+    }
     intervals: dict[str, np.ndarray] = {}
     if draws:
-        sampled = [draw_batch(a, draws, generator(seed, "draws", a.scenario_id))
-                   for a in arrays]
+        sampled = [draw_batch(a, draws, generator(seed, "draws", a.scenario_id)) for a in arrays]
         for e in plan:
             sims = _run_entry(e, ids, sampled, seed, "draws", failures[e.key])
             bounds = [np.stack(central_interval(sims, lv, axis=0), axis=-1) for lv in levels]
             intervals[e.key] = np.stack(bounds, axis=1)  # (issues, levels, 2)
-    return ChunkResult(keys, forecasts, _references(merge_batches(points)), intervals,
-                       {k: tuple(v) for k, v in failures.items() if v},
-                       tuple(a.scenario_hash for a in arrays))
+    return ChunkResult(
+        keys,
+        forecasts,
+        _references(merge_batches(points)),
+        intervals,
+        {k: tuple(v) for k, v in failures.items() if v},
+        tuple(a.scenario_hash for a in arrays),
+    )
 
 
 def in_process(fn: Callable[[T], R], chunks: Sequence[T]) -> Iterable[R]:
@@ -236,8 +276,12 @@ def in_process(fn: Callable[[T], R], chunks: Sequence[T]) -> Iterable[R]:
         yield fn(chunk)
 
 
-def map_chunks(fn: Callable[[T], R], chunks: Sequence[T], executor: Executor | None = None,
-               on_result: Callable[[int, R], None] | None = None) -> list[R]:
+def map_chunks(
+    fn: Callable[[T], R],
+    chunks: Sequence[T],
+    executor: Executor | None = None,
+    on_result: Callable[[int, R], None] | None = None,
+) -> list[R]:
     """Results of ``fn`` on each chunk, in order; ``on_result(index, result)`` after each."""
     results = []
     for k, result in enumerate((executor or in_process)(fn, chunks)):
@@ -305,8 +349,10 @@ class BacktestRun:
             cases=tuple(c for c, keep in zip(self.cases, mask, strict=True) if keep),
             forecasts={k: v[mask] for k, v in self.forecasts.items()},
             references={k: v[mask] for k, v in self.references.items()},
-            intervals={k: {lv: (lo[mask], hi[mask]) for lv, (lo, hi) in v.items()}
-                       for k, v in self.intervals.items()},
+            intervals={
+                k: {lv: (lo[mask], hi[mask]) for lv, (lo, hi) in v.items()}
+                for k, v in self.intervals.items()
+            },
         )
 
 
@@ -342,9 +388,8 @@ def run_backtest(
     plan = plan_models(target, models, settings)
     seq = normalize_seed(seed)
     scenarios = target.scenarios
-    chunks = [scenarios[k:k + chunk_size] for k in range(0, len(scenarios), chunk_size)]
-    fn = functools.partial(evaluate_chunk, plan=plan, seed=seq, draws=draws,
-                           levels=tuple(levels))
+    chunks = [scenarios[k : k + chunk_size] for k in range(0, len(scenarios), chunk_size)]
+    fn = functools.partial(evaluate_chunk, plan=plan, seed=seq, draws=draws, levels=tuple(levels))
     done = [0]
 
     def tick(k: int, _result: ChunkResult) -> None:
@@ -357,8 +402,9 @@ def run_backtest(
     try:
         pick = [where[(c.scenario, c.issue)] for c in target.cases]
     except KeyError as exc:
-        raise KingmakerError(f"case {exc.args[0]} is not an issue of the target's scenarios") \
-            from None
+        raise KingmakerError(
+            f"case {exc.args[0]} is not an issue of the target's scenarios"
+        ) from None
 
     def gather(get) -> np.ndarray:
         return np.array([get(results[r])[j] for r, j in pick], dtype=float)
@@ -369,19 +415,35 @@ def run_backtest(
     if draws:
         for e in plan:
             stacked = np.stack([results[r].intervals[e.key][j] for r, j in pick])
-            intervals[e.key] = {float(lv): (stacked[:, i, 0], stacked[:, i, 1])
-                                for i, lv in enumerate(levels)}
-    failures = {e.key: tuple(m for res in results for m in res.failures.get(e.key, ()))
-                for e in plan}
-    infos = tuple(ModelInfo(e.key, e.spec.name, e.spec.title, getattr(e.params, "variant", None),
-                            e.params.model_dump(mode="json"), e.spec.dynamic,
-                            e.spec.is_stochastic(e.params))
-                  for e in plan)
+            intervals[e.key] = {
+                float(lv): (stacked[:, i, 0], stacked[:, i, 1]) for i, lv in enumerate(levels)
+            }
+    failures = {
+        e.key: tuple(m for res in results for m in res.failures.get(e.key, ())) for e in plan
+    }
+    infos = tuple(
+        ModelInfo(
+            e.key,
+            e.spec.name,
+            e.spec.title,
+            getattr(e.params, "variant", None),
+            e.params.model_dump(mode="json"),
+            e.spec.dynamic,
+            e.spec.is_stochastic(e.params),
+        )
+        for e in plan
+    )
     stochastic = any(e.spec.is_stochastic(e.params) for e in plan) or draws > 0
     return BacktestRun(
-        target=target.name, title=target.title, cases=target.cases, models=infos,
-        forecasts=forecasts, references=references, intervals=intervals,
-        failures={k: v for k, v in failures.items() if v}, draws=draws,
+        target=target.name,
+        title=target.title,
+        cases=target.cases,
+        models=infos,
+        forecasts=forecasts,
+        references=references,
+        intervals=intervals,
+        failures={k: v for k, v in failures.items() if v},
+        draws=draws,
         seed=seed_value(seq) if stochastic else None,
         fingerprint=fingerprint(h for res in results for h in res.hashes),
         description=target.description,

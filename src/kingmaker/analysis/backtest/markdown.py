@@ -12,9 +12,18 @@ COMMAND = "kingmaker backtest deu3 --write-docs docs/backtest.md"
 
 #: What docs/backtest.md is computed from, besides the package version: the data, the models
 #: and the code that loads, runs and scores them (paths relative to the kingmaker package).
-PAGE_INPUTS = ("data/deu3", "datasets", "models", "analysis/backtest", "analysis/sampling.py",
-               "scenario/compile.py", "scenario/schema.py", "scenario/document.py",
-               "scenario/checks.py", "randomness.py")
+PAGE_INPUTS = (
+    "data/deu3",
+    "datasets",
+    "models",
+    "analysis/backtest",
+    "analysis/sampling.py",
+    "scenario/compile.py",
+    "scenario/schema.py",
+    "scenario/document.py",
+    "scenario/checks.py",
+    "randomness.py",
+)
 _INPUTS_MARK = "<!-- inputs: "
 
 
@@ -43,7 +52,7 @@ def recorded_fingerprint(page: str) -> str | None:
     """The inputs fingerprint a generated page records, if any."""
     for line in page.splitlines():
         if line.startswith(_INPUTS_MARK):
-            return line[len(_INPUTS_MARK):].split()[0]
+            return line[len(_INPUTS_MARK) :].split()[0]
     return None
 
 
@@ -76,17 +85,40 @@ def leaderboard_table(board: Leaderboard) -> list[str]:
     rows = []
     for rank, r in enumerate(board.rows, start=1):
         name = f"**{r.key}**" if r.key == board.baseline else r.key
-        rows.append([str(rank), name, r.kind, str(r.scores.n), _n(r.scores.mae),
-                     _n(r.scores.rmse), _n(r.scores.medae), _n(r.scores.bias), _diff(r)])
-    return _table(["#", "forecast", "kind", "n", "MAE", "RMSE", "MedAE", "bias",
-                   f"MAE - {board.baseline} [{board.level:.0%} CI]"], rows, "rllrrrrrr")
+        rows.append(
+            [
+                str(rank),
+                name,
+                r.kind,
+                str(r.scores.n),
+                _n(r.scores.mae),
+                _n(r.scores.rmse),
+                _n(r.scores.medae),
+                _n(r.scores.bias),
+                _diff(r),
+            ]
+        )
+    return _table(
+        [
+            "#",
+            "forecast",
+            "kind",
+            "n",
+            "MAE",
+            "RMSE",
+            "MedAE",
+            "bias",
+            f"MAE - {board.baseline} [{board.level:.0%} CI]",
+        ],
+        rows,
+        "rllrrrrrr",
+    )
 
 
 def strata_table(board: Leaderboard) -> list[str]:
     cols = [(s.name, s.value, s.n) for s in board.strata]
     head = ["forecast"] + [f"{v} (n={n})" for _, v, n in cols]
-    rows = [[r.key] + [_n(s.mae.get(r.key, math.nan)) for s in board.strata]
-            for r in board.rows]
+    rows = [[r.key] + [_n(s.mae.get(r.key, math.nan)) for s in board.strata] for r in board.rows]
     return _table(head, rows)
 
 
@@ -98,8 +130,9 @@ def _reference_rows(rep: Deu3Report) -> list[list[str]]:
         return f"{r.scores.mae:.2f} (`{key}`, n={r.scores.n})"
 
     dynamic = [m for m in eq.run.models if m.dynamic]
-    eum = "; ".join(mae(eq, m.key) for m in dynamic) or "no dynamic model is registered in " \
-        "this build"
+    eum = (
+        "; ".join(mae(eq, m.key) for m in dynamic) or "no dynamic model is registered in this build"
+    )
     return [
         ["salience-weighted mean, equal capabilities", "23.68 (n=353)", mae(eq, "compromise")],
         ["GDP x salience-weighted mean", "23.22", mae(gdp, "compromise")],
@@ -135,71 +168,119 @@ def render_deu3(rep: Deu3Report) -> str:
         "",
     ]
     best_model = next(r for r in eq.rows if r.kind == "model")
-    out.append(f"- On all {eq.n_cases} issues with equal capabilities, the best-scoring model "
-               f"is `{best_model.key}` (MAE {best_model.scores.mae:.2f}).")
+    out.append(
+        f"- On all {eq.n_cases} issues with equal capabilities, the best-scoring model "
+        f"is `{best_model.key}` (MAE {best_model.scores.mae:.2f})."
+    )
     if oos.selected is None:
-        out.append("- **No candidate beat the weighted mean in cross-validation on the training "
-                   "part**, so none was taken to the test part.")
+        out.append(
+            "- **No candidate beat the weighted mean in cross-validation on the training "
+            "part**, so none was taken to the test part."
+        )
     else:
         d = oos.test_difference
-        verdict = ("**beat the weighted mean out of sample**" if d.high < 0 else
-                   "**did not beat the weighted mean out of sample**" if d.estimate >= 0 else
-                   "scored lower than the weighted mean out of sample, but the interval "
-                   "includes no difference")
+        verdict = (
+            "**beat the weighted mean out of sample**"
+            if d.high < 0
+            else "**did not beat the weighted mean out of sample**"
+            if d.estimate >= 0
+            else "scored lower than the weighted mean out of sample, but the interval "
+            "includes no difference"
+        )
         out.append(
             f"- Out of sample: the candidate chosen by cross-validation on the training part, "
             f"`{oos.selected.name}` = {oos.selected.choice}, {verdict}: test MAE "
             f"{oos.test_selected.mae:.2f} against {oos.test_baseline.mae:.2f} for the "
             f"weighted mean on the {oos.n_test} test issues (difference {d.estimate:+.2f}, "
-            f"95% interval {d.low:+.2f} to {d.high:+.2f}).")
-    better = [r.key for r in eq.rows if r.kind == "model" and r.vs_baseline is not None
-              and r.vs_baseline.high < 0]
+            f"95% interval {d.low:+.2f} to {d.high:+.2f})."
+        )
+    better = [
+        r.key
+        for r in eq.rows
+        if r.kind == "model" and r.vs_baseline is not None and r.vs_baseline.high < 0
+    ]
     if better:
-        out.append("- Registered models whose MAE is below the compromise model's with a 95% "
-                   "interval excluding no difference (all issues, untuned): "
-                   + ", ".join(f"`{k}`" for k in better) + ".")
+        out.append(
+            "- Registered models whose MAE is below the compromise model's with a 95% "
+            "interval excluding no difference (all issues, untuned): "
+            + ", ".join(f"`{k}`" for k in better)
+            + "."
+        )
     elif oos.selected is None or oos.test_difference.high >= 0:
-        out.append("- So, as in the literature, **no model here clearly beats the capability x "
-                   "salience weighted mean (the compromise model)**.")
+        out.append(
+            "- So, as in the literature, **no model here clearly beats the capability x "
+            "salience weighted mean (the compromise model)**."
+        )
     if rep.calibration is not None:
         c = rep.calibration.row("compromise").coverage[0.8]
-        verdict = ("too narrow" if c.high < 0.8 else "too wide" if c.low > 0.8 else
-                   "consistent with their level")
+        verdict = (
+            "too narrow"
+            if c.high < 0.8
+            else "too wide"
+            if c.low > 0.8
+            else "consistent with their level"
+        )
         out.append(
             f"- Monte Carlo intervals from input uncertainty alone are {verdict}: with the "
             f"stated DEU uncertainty, the compromise model's 80% interval holds the outcome in "
             f"{_pct(c.rate)} of issues. Intervals calibrated on training errors (split "
             f"conformal) hold it in {_pct(rep.conformal[0].test.rate)} of test issues, but are "
-            f"+-{rep.conformal[0].halfwidth:.0f} points wide.")
-    out += ["", "### Reference figures", "",
-            ("Figures published with this copy of the data, and Kingmaker's on the same issues "
-             "(MAE):"), ""]
+            f"+-{rep.conformal[0].halfwidth:.0f} points wide."
+        )
+    out += [
+        "",
+        "### Reference figures",
+        "",
+        ("Figures published with this copy of the data, and Kingmaker's on the same issues (MAE):"),
+        "",
+    ]
     out += _table(["forecast", "published", "Kingmaker"], _reference_rows(rep), "lll")
-    out += ["", "## Leaderboard (equal capabilities, all issues)", "",
-            ("Every registered model and variant at its default settings, and three reference "
+    out += [
+        "",
+        "## Leaderboard (equal capabilities, all issues)",
+        "",
+        (
+            "Every registered model and variant at its default settings, and three reference "
             "forecasts computed from the inputs alone (`status-quo`: the reference point; "
             "`median-actor`, `mean-actor`: unweighted). The last column is the model's MAE "
             "minus the compromise model's on the issues both forecast, with a 95% cluster "
             "bootstrap interval (proposals resampled): negative is better; an interval that "
             "contains 0 is no evidence of a difference. No model in this table was tuned on DEU "
-            "III, so all issues can be used."), ""]
+            "III, so all issues can be used."
+        ),
+        "",
+    ]
     out += leaderboard_table(eq)
     if run.failures:
         out += ["", "Models that could not run on some issues (not scored there):", ""]
         out += [f"- `{k}`: {len(v)} scenario(s), e.g. {v[0]}" for k, v in run.failures.items()]
-    out += ["", "## Capability options", "",
-            ("MAE on all issues under each capability option of the loader (`equal`: every "
+    out += [
+        "",
+        "## Capability options",
+        "",
+        (
+            "MAE on all issues under each capability option of the loader (`equal`: every "
             "actor 1; `council`: Council voting weights of the treaty period in force, "
             "Commission and Parliament as an average member state, equal member states under "
             "unanimity; `gdp`: the GDP row of the file). Chosen after looking at these "
             "numbers, an option would be tuned in-sample: the out-of-sample section treats the "
-            "option as a setting to tune."), ""]
+            "option as a setting to tune."
+        ),
+        "",
+    ]
     keys = [r.key for r in eq.rows]
     rows = [[k] + [_n(b.row(k).scores.mae) for b in rep.leaderboards.values()] for k in keys]
     out += _table(["forecast", *rep.leaderboards], rows)
-    out += ["", "## By decision rule, procedure and treaty period (equal capabilities)", "",
-            ("MAE per stratum. QMV: qualified majority (including the file's `QMV(10)`); COD: "
-             "co-decision; CNS: consultation; periods as assigned by the loader."), ""]
+    out += [
+        "",
+        "## By decision rule, procedure and treaty period (equal capabilities)",
+        "",
+        (
+            "MAE per stratum. QMV: qualified majority (including the file's `QMV(10)`); COD: "
+            "co-decision; CNS: consultation; periods as assigned by the loader."
+        ),
+        "",
+    ]
     out += strata_table(eq)
     out += _calibration(rep)
     out += _out_of_sample(rep)
@@ -212,12 +293,16 @@ def _calibration(rep: Deu3Report) -> list[str]:
     if rep.calibration is not None:
         u = rep.uncertainty
         out += [
-            ("DEU III gives no uncertainty ranges, so a stated one is used: every position "
-            f"+-{u.position:g} points and every salience +-{u.salience:g} (PERT around the "
-            "coded value, clipped to the scale); capabilities fixed. Each model runs on "
-            f"{rep.calibration.draws} draws of every issue; its 80% and 95% intervals are the "
-            "central quantiles of the draws. Coverage: share of issues whose outcome falls "
-            "inside (Wilson 95% interval in brackets); a calibrated 80% interval covers 80%."), ""]
+            (
+                "DEU III gives no uncertainty ranges, so a stated one is used: every position "
+                f"+-{u.position:g} points and every salience +-{u.salience:g} (PERT around the "
+                "coded value, clipped to the scale); capabilities fixed. Each model runs on "
+                f"{rep.calibration.draws} draws of every issue; its 80% and 95% intervals are the "
+                "central quantiles of the draws. Coverage: share of issues whose outcome falls "
+                "inside (Wilson 95% interval in brackets); a calibrated 80% interval covers 80%."
+            ),
+            "",
+        ]
         rows = []
         for r in rep.calibration.rows:
             if not r.coverage:
@@ -230,87 +315,161 @@ def _calibration(rep: Deu3Report) -> list[str]:
         out += _table(["model", "80% coverage", "80% width", "95% coverage", "95% width"], rows)
         base = rep.calibration.row(rep.calibration.baseline)
         width = base.coverage[0.8].mean_width if 0.8 in base.coverage else math.nan
-        out += ["", (f"The {base.key} model's 80% intervals are {_n(width, 1)} points wide on "
-                     f"average; its mean absolute error is {_n(base.scores.mae, 1)} points. "
-                     "What an analyst's ranges give is the spread due to the inputs, not the "
-                     "error of the model."), ""]
-    out += [("Split-conformal intervals for the compromise model: forecast +- the "
-             "ceil((n+1) level)-th smallest absolute error on the training part, clipped to "
-             "0-100, scored on the test part:"), ""]
-    rows = [[f"{c.level:.0%}", _n(c.halfwidth, 1),
-             f"{_pct(c.test.rate)} [{_pct(c.test.low)}, {_pct(c.test.high)}]",
-             _n(c.test.mean_width, 1)] for c in rep.conformal]
+        out += [
+            "",
+            (
+                f"The {base.key} model's 80% intervals are {_n(width, 1)} points wide on "
+                f"average; its mean absolute error is {_n(base.scores.mae, 1)} points. "
+                "What an analyst's ranges give is the spread due to the inputs, not the "
+                "error of the model."
+            ),
+            "",
+        ]
+    out += [
+        (
+            "Split-conformal intervals for the compromise model: forecast +- the "
+            "ceil((n+1) level)-th smallest absolute error on the training part, clipped to "
+            "0-100, scored on the test part:"
+        ),
+        "",
+    ]
+    rows = [
+        [
+            f"{c.level:.0%}",
+            _n(c.halfwidth, 1),
+            f"{_pct(c.test.rate)} [{_pct(c.test.low)}, {_pct(c.test.high)}]",
+            _n(c.test.mean_width, 1),
+        ]
+        for c in rep.conformal
+    ]
     out += _table(["level", "half-width", "test coverage", "mean width"], rows)
     return out
 
 
 def _out_of_sample(rep: Deu3Report) -> list[str]:
     oos = rep.oos
-    out = ["", "## Out of sample: can anything beat the weighted mean?", "",
-           (f"Protocol (fixed and committed before the test part was scored): the issues with "
-           f"an outcome are split once, by proposal, into a training part ({oos.n_train} "
-           f"issues) and a test part ({oos.n_test} issues), listed in "
-           "`src/kingmaker/data/deu3/split.csv` (seeded, grouped so that no proposal is on "
-           f"both sides). Each candidate family has one setting; its CV MAE is a nested "
-           f"{oos.folds}-fold cross-validation on the training part (folds by proposal; the "
-           "setting is tuned on the other folds). The family with the lowest CV MAE is "
-           "selected only if it beats the compromise model on the training part "
-           f"(MAE {oos.baseline_cv_mae:.2f} there), is tuned on the whole training part, and "
-           "is scored once on the test part."), ""]
-    rows = [[f.name, f.description, _n(f.cv_mae), ", ".join(f.fold_choices), f.choice,
-             _n(f.train_mae)] for f in sorted(oos.families, key=lambda f: f.cv_mae)]
-    rows.append(["compromise (baseline)", "no setting", _n(oos.baseline_cv_mae), "-", "-",
-                 _n(oos.baseline_cv_mae)])
-    out += _table(["family", "what it is", "CV MAE", "setting per fold", "setting",
-                   "training MAE"], rows, "lllllr")
+    out = [
+        "",
+        "## Out of sample: can anything beat the weighted mean?",
+        "",
+        (
+            f"Protocol (fixed and committed before the test part was scored): the issues with "
+            f"an outcome are split once, by proposal, into a training part ({oos.n_train} "
+            f"issues) and a test part ({oos.n_test} issues), listed in "
+            "`src/kingmaker/data/deu3/split.csv` (seeded, grouped so that no proposal is on "
+            f"both sides). Each candidate family has one setting; its CV MAE is a nested "
+            f"{oos.folds}-fold cross-validation on the training part (folds by proposal; the "
+            "setting is tuned on the other folds). The family with the lowest CV MAE is "
+            "selected only if it beats the compromise model on the training part "
+            f"(MAE {oos.baseline_cv_mae:.2f} there), is tuned on the whole training part, and "
+            "is scored once on the test part."
+        ),
+        "",
+    ]
+    rows = [
+        [f.name, f.description, _n(f.cv_mae), ", ".join(f.fold_choices), f.choice, _n(f.train_mae)]
+        for f in sorted(oos.families, key=lambda f: f.cv_mae)
+    ]
+    rows.append(
+        [
+            "compromise (baseline)",
+            "no setting",
+            _n(oos.baseline_cv_mae),
+            "-",
+            "-",
+            _n(oos.baseline_cv_mae),
+        ]
+    )
+    out += _table(
+        ["family", "what it is", "CV MAE", "setting per fold", "setting", "training MAE"],
+        rows,
+        "lllllr",
+    )
     out += [""]
     if oos.selected is None:
-        out += [(f"No family beat the compromise model in cross-validation; the test part "
+        out += [
+            (
+                f"No family beat the compromise model in cross-validation; the test part "
                 f"scores the compromise model alone: MAE {oos.test_baseline.mae:.2f} "
-                f"(n={oos.test_baseline.n}).")]
+                f"(n={oos.test_baseline.n})."
+            )
+        ]
     else:
         d = oos.test_difference
-        out += _table(["test part", "n", "MAE", "RMSE", "MedAE"], [
-            ["compromise", str(oos.test_baseline.n), _n(oos.test_baseline.mae),
-             _n(oos.test_baseline.rmse), _n(oos.test_baseline.medae)],
-            [f"{oos.selected.name} = {oos.selected.choice}", str(oos.test_selected.n),
-             _n(oos.test_selected.mae), _n(oos.test_selected.rmse),
-             _n(oos.test_selected.medae)]])
-        out += ["", f"Difference in test MAE (selected - compromise): {d.estimate:+.2f}, 95% "
-                f"cluster-bootstrap interval {d.low:+.2f} to {d.high:+.2f} ({d.clusters} "
-                "proposals). "
-                + ("The selected model beats the weighted mean out of sample."
-                   if d.high < 0 else
-                   "The selected model does **not** beat the weighted mean out of sample: "
-                   "what it gained in cross-validation did not carry over to unseen "
-                   "proposals.")]
+        out += _table(
+            ["test part", "n", "MAE", "RMSE", "MedAE"],
+            [
+                [
+                    "compromise",
+                    str(oos.test_baseline.n),
+                    _n(oos.test_baseline.mae),
+                    _n(oos.test_baseline.rmse),
+                    _n(oos.test_baseline.medae),
+                ],
+                [
+                    f"{oos.selected.name} = {oos.selected.choice}",
+                    str(oos.test_selected.n),
+                    _n(oos.test_selected.mae),
+                    _n(oos.test_selected.rmse),
+                    _n(oos.test_selected.medae),
+                ],
+            ],
+        )
+        out += [
+            "",
+            f"Difference in test MAE (selected - compromise): {d.estimate:+.2f}, 95% "
+            f"cluster-bootstrap interval {d.low:+.2f} to {d.high:+.2f} ({d.clusters} "
+            "proposals). "
+            + (
+                "The selected model beats the weighted mean out of sample."
+                if d.high < 0
+                else "The selected model does **not** beat the weighted mean out of sample: "
+                "what it gained in cross-validation did not carry over to unseen "
+                "proposals."
+            ),
+        ]
     return out
 
 
 def _data_section(rep: Deu3Report) -> list[str]:
     n = rep.notes
     periods = ", ".join(f"{k} {v}" for k, v in n.periods.items())
-    out = ["", "## Data notes", "",
-           (f"- {n.issues} issues, {n.proposals} proposals; {n.with_outcome} with an outcome, "
-           f"{n.with_reference_point} with a reference point, {n.with_both} with both."),
-           (f"- {n.missing_salience} actor-issue pairs have a position but no salience: the "
-           "actor is present with salience 0 (the rule that reproduces the published figures; "
-           "the `missing-salience` family above tunes it out of sample)."),
-           (f"- {n.spreadsheet_dates} of the {n.date_cells} date cells (introduction and final "
+    out = [
+        "",
+        "## Data notes",
+        "",
+        (
+            f"- {n.issues} issues, {n.proposals} proposals; {n.with_outcome} with an outcome, "
+            f"{n.with_reference_point} with a reference point, {n.with_both} with both."
+        ),
+        (
+            f"- {n.missing_salience} actor-issue pairs have a position but no salience: the "
+            "actor is present with salience 0 (the rule that reproduces the published figures; "
+            "the `missing-salience` family above tunes it out of sample)."
+        ),
+        (
+            f"- {n.spreadsheet_dates} of the {n.date_cells} date cells (introduction and final "
             "act of each proposal) were turned year-first by a spreadsheet (e.g. `1930-05-01` "
-            "for 30 May 2001) and are read back as day-month-year."),
-           f"- Treaty period of the issues with an outcome: {periods}.",
-           f"- {len(n.estimated)} proposals have no final-act date; their decision is "
-           f"estimated at the introduction date plus {n.median_days} days (the median time to "
-           "adoption of the proposals with both dates): "
-           + ", ".join(f"`{r.proposal}` ({r.period.period})" for r in n.estimated) + ".",
-           ]
+            "for 30 May 2001) and are read back as day-month-year."
+        ),
+        f"- Treaty period of the issues with an outcome: {periods}.",
+        f"- {len(n.estimated)} proposals have no final-act date; their decision is "
+        f"estimated at the introduction date plus {n.median_days} days (the median time to "
+        "adoption of the proposals with both dates): "
+        + ", ".join(f"`{r.proposal}` ({r.period.period})" for r in n.estimated)
+        + ".",
+    ]
     if n.ambiguous:
-        out.append("- Ambiguous treaty period (another plausible reading of the dates gives "
-                   "another period): "
-                   + "; ".join(f"`{r.proposal}` (line {r.line}): {r.period.period}, or "
-                               f"{', '.join(r.period.alternatives)}: {r.period.note}"
-                               for r in n.ambiguous) + ".")
+        out.append(
+            "- Ambiguous treaty period (another plausible reading of the dates gives "
+            "another period): "
+            + "; ".join(
+                f"`{r.proposal}` (line {r.line}): {r.period.period}, or "
+                f"{', '.join(r.period.alternatives)}: {r.period.note}"
+                for r in n.ambiguous
+            )
+            + "."
+        )
     else:
         out.append("- No proposal's treaty period is ambiguous.")
     return out
@@ -319,16 +478,20 @@ def _data_section(rep: Deu3Report) -> list[str]:
 def render_scenario(board: Leaderboard) -> str:
     """A page for a scenario backtest: the leaderboard and every forecast against outcome."""
     run = board.run
-    out = [f"# Backtest: {board.title} (`{board.target}`)", "",
-           f"Kingmaker {run.kingmaker_version}; {board.n_cases} issue(s) with a recorded outcome.",
-           ""]
+    out = [
+        f"# Backtest: {board.title} (`{board.target}`)",
+        "",
+        f"Kingmaker {run.kingmaker_version}; {board.n_cases} issue(s) with a recorded outcome.",
+        "",
+    ]
     out += leaderboard_table(board)
     out += ["", "## Forecasts and outcomes", ""]
     rows = []
     for k, case in enumerate(run.cases):
         for r in board.rows:
             f = board.forecast(r.key)[k]
-            rows.append([case.issue, r.key, _n(f, 3), _n(case.observed, 3),
-                         _n(f - case.observed, 3)])
+            rows.append(
+                [case.issue, r.key, _n(f, 3), _n(case.observed, 3), _n(f - case.observed, 3)]
+            )
     out += _table(["issue", "forecast by", "forecast", "observed", "error"], rows, "llrrr")
     return "\n".join(out) + "\n"

@@ -33,8 +33,13 @@ def scores(forecast: np.ndarray, observed: np.ndarray) -> Scores:
     if e.size == 0:
         return Scores(0, math.nan, math.nan, math.nan, math.nan)
     a = np.abs(e)
-    return Scores(int(e.size), float(a.mean()), float(np.sqrt(np.mean(e * e))),
-                  float(np.median(a)), float(e.mean()))
+    return Scores(
+        int(e.size),
+        float(a.mean()),
+        float(np.sqrt(np.mean(e * e))),
+        float(np.median(a)),
+        float(e.mean()),
+    )
 
 
 @dataclass(frozen=True)
@@ -50,8 +55,15 @@ class Difference:
     clusters: int
 
 
-def paired_bootstrap(a: np.ndarray, b: np.ndarray, groups=None, *, level: float = 0.95,
-                     resamples: int = 2000, seed: SeedLike = 0) -> Difference:
+def paired_bootstrap(
+    a: np.ndarray,
+    b: np.ndarray,
+    groups=None,
+    *,
+    level: float = 0.95,
+    resamples: int = 2000,
+    seed: SeedLike = 0,
+) -> Difference:
     """Bootstrap interval of mean(a) - mean(b) over paired cases.
 
     With fewer than two groups the interval is undefined (NaN). With ``groups``, whole groups
@@ -71,8 +83,9 @@ def paired_bootstrap(a: np.ndarray, b: np.ndarray, groups=None, *, level: float 
     if groups is None:
         cluster = np.arange(d.size)
     else:  # clusters numbered in the sorted order of their labels
-        _, cluster = np.unique(np.asarray(groups, dtype=object)[ok].astype(str),
-                               return_inverse=True)
+        _, cluster = np.unique(
+            np.asarray(groups, dtype=object)[ok].astype(str), return_inverse=True
+        )
     g = int(cluster.max()) + 1
     if g < 2:  # one group: nothing to resample, no interval
         return Difference(int(d.size), float(d.mean()), math.nan, math.nan, level, resamples, g)
@@ -88,7 +101,9 @@ def paired_bootstrap(a: np.ndarray, b: np.ndarray, groups=None, *, level: float 
     return Difference(int(d.size), float(d.mean()), float(low), float(high), level, resamples, g)
 
 
-def central_interval(draws: np.ndarray, level: float, axis: int = 0) -> tuple[np.ndarray, np.ndarray]:
+def central_interval(
+    draws: np.ndarray, level: float, axis: int = 0
+) -> tuple[np.ndarray, np.ndarray]:
     """The equal-tailed interval holding ``level`` of the draws along ``axis``."""
     tail = (1 - level) / 2
     low, high = np.quantile(draws, [tail, 1 - tail], axis=axis)

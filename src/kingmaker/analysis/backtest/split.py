@@ -20,8 +20,9 @@ def _sizes(groups: Sequence[str]) -> tuple[list[str], Counter]:
     return sorted(sizes), sizes
 
 
-def grouped_test_split(groups: Sequence[str], test_fraction: float,
-                       seed: SeedLike) -> frozenset[str]:
+def grouped_test_split(
+    groups: Sequence[str], test_fraction: float, seed: SeedLike
+) -> frozenset[str]:
     """Groups held out for the test part: whole groups in a seeded random order, until at least
     ``test_fraction`` of the cases are held out."""
     if not 0 < test_fraction < 1:

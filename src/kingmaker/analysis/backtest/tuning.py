@@ -72,8 +72,9 @@ def _mae(f: np.ndarray, o: np.ndarray) -> np.ndarray:
     return np.nanmean(np.abs(f - o), axis=-1)
 
 
-def cross_validate(family: Family, observed: np.ndarray, train: np.ndarray,
-                   fold: np.ndarray) -> FamilyResult:
+def cross_validate(
+    family: Family, observed: np.ndarray, train: np.ndarray, fold: np.ndarray
+) -> FamilyResult:
     """Nested K-fold CV of a family on the training cases (``fold`` numbers them)."""
     folds = sorted(set(fold[train].tolist()))
     held = np.full(observed.shape, np.nan)
@@ -86,16 +87,27 @@ def cross_validate(family: Family, observed: np.ndarray, train: np.ndarray,
         choices.append(family.labels[best])
     final = int(np.argmin(_mae(family.forecasts[:, train], observed[train])))
     return FamilyResult(
-        family.name, family.description,
+        family.name,
+        family.description,
         cv_mae=float(np.mean(np.abs(held[train] - observed[train]))),
-        fold_choices=tuple(choices), choice=family.labels[final],
-        train_mae=float(_mae(family.forecasts[final, train], observed[train])))
+        fold_choices=tuple(choices),
+        choice=family.labels[final],
+        train_mae=float(_mae(family.forecasts[final, train], observed[train])),
+    )
 
 
-def out_of_sample(families: Sequence[Family], baseline: np.ndarray, observed: np.ndarray,
-                  test: np.ndarray, fold: np.ndarray, groups: np.ndarray, *,
-                  baseline_name: str = "compromise", resamples: int = 2000,
-                  seed: SeedLike = 0) -> OutOfSample:
+def out_of_sample(
+    families: Sequence[Family],
+    baseline: np.ndarray,
+    observed: np.ndarray,
+    test: np.ndarray,
+    fold: np.ndarray,
+    groups: np.ndarray,
+    *,
+    baseline_name: str = "compromise",
+    resamples: int = 2000,
+    seed: SeedLike = 0,
+) -> OutOfSample:
     """Run the protocol; ``test`` marks test cases, ``fold`` numbers the training cases."""
     test = np.asarray(test, dtype=bool)
     train = ~test
@@ -111,9 +123,23 @@ def out_of_sample(families: Sequence[Family], baseline: np.ndarray, observed: np
         family = next(f for f in families if f.name == selected.name)
         forecast = family.forecasts[family.labels.index(selected.choice)]
         sel_scores = scores(forecast[test], observed[test])
-        diff = paired_bootstrap(np.abs(forecast[test] - observed[test]),
-                                np.abs(baseline[test] - observed[test]), groups[test],
-                                resamples=resamples, seed=seed)
-    return OutOfSample(baseline_name, int(train.sum()), int(test.sum()),
-                       len(set(fold[train].tolist())), base_cv, results, selected, test_base,
-                       sel_scores, diff, forecast)
+        diff = paired_bootstrap(
+            np.abs(forecast[test] - observed[test]),
+            np.abs(baseline[test] - observed[test]),
+            groups[test],
+            resamples=resamples,
+            seed=seed,
+        )
+    return OutOfSample(
+        baseline_name,
+        int(train.sum()),
+        int(test.sum()),
+        len(set(fold[train].tolist())),
+        base_cv,
+        results,
+        selected,
+        test_base,
+        sel_scores,
+        diff,
+        forecast,
+    )

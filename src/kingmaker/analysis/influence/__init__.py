@@ -10,5 +10,4 @@ from .levers import Lever, Steps
 from .objective import Objective
 from .target import Target, TargetResult
 
-__all__ = ["Advice", "Lever", "Objective", "Outcome", "Steps", "Target", "TargetResult",
-           "advise"]
+__all__ = ["Advice", "Lever", "Objective", "Outcome", "Steps", "Target", "TargetResult", "advise"]

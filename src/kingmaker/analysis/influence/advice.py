@@ -55,9 +55,12 @@ class Paired:
     gain: Mapping[str, Distribution]
 
     def to_dict(self) -> dict[str, Any]:
-        return {"difference": {k: {i: d.to_dict() for i, d in v.items()}
-                               for k, v in self.differences.items()},
-                "gain": {k: g.to_dict() for k, g in self.gain.items()}}
+        return {
+            "difference": {
+                k: {i: d.to_dict() for i, d in v.items()} for k, v in self.differences.items()
+            },
+            "gain": {k: g.to_dict() for k, g in self.gain.items()},
+        }
 
 
 @dataclass(frozen=True, eq=False)
@@ -99,22 +102,42 @@ class Outcome:
 
     def to_dict(self, models: Sequence[str], issues: Sequence[str]) -> dict[str, Any]:
         lv = self.lever
-        out = {"id": self.intervention.id, "name": self.intervention.name, "kind": self.kind,
-               "actor": self.intervention.actor, "cost": self.cost}
+        out = {
+            "id": self.intervention.id,
+            "name": self.intervention.name,
+            "kind": self.kind,
+            "actor": self.intervention.actor,
+            "cost": self.cost,
+        }
         if lv is not None:
-            out.update({"target": lv.target, "issue": lv.issue, "parameter": lv.parameter,
-                        "op": lv.op, "amount": lv.amount})
+            out.update(
+                {
+                    "target": lv.target,
+                    "issue": lv.issue,
+                    "parameter": lv.parameter,
+                    "op": lv.op,
+                    "amount": lv.amount,
+                }
+            )
         if self.error:
             return {**out, "error": self.error}
-        out.update({
-            "gain": dict(zip(models, self.gain.tolist(), strict=True)),
-            "mean_gain": self.mean_gain, "gain_per_cost": self.gain_per_cost,
-            "models_gaining": self.agree,
-            "effects": {i: dict(zip(models, self.delta[:, j].tolist(), strict=True))
-                        for j, i in enumerate(issues)},
-            "paired": self.paired.to_dict() if self.paired else None,
-            "changes": [c.model_dump(mode="json", by_alias=True, exclude_none=True)
-                        for c in self.intervention.changes]})
+        out.update(
+            {
+                "gain": dict(zip(models, self.gain.tolist(), strict=True)),
+                "mean_gain": self.mean_gain,
+                "gain_per_cost": self.gain_per_cost,
+                "models_gaining": self.agree,
+                "effects": {
+                    i: dict(zip(models, self.delta[:, j].tolist(), strict=True))
+                    for j, i in enumerate(issues)
+                },
+                "paired": self.paired.to_dict() if self.paired else None,
+                "changes": [
+                    c.model_dump(mode="json", by_alias=True, exclude_none=True)
+                    for c in self.intervention.changes
+                ],
+            }
+        )
         return out
 
 
@@ -149,28 +172,58 @@ class Advice:
 
     def to_dict(self) -> dict[str, Any]:
         ob = self.objective
-        wants = [{"issue": i, "position": float(p), "weight": float(w),
-                  "forecast": dict(zip(self.models, self.base[:, self.issues.index(i)].tolist(),
-                                       strict=True))}
-                 for i, p, w in zip(ob.issues, ob.ideal, ob.weight, strict=True)]
-        return jsonable({
-            "kind": "advice", "scenario": self.scenario, "title": self.title,
-            "actor": self.actor, "actor_name": self.actor_name, "wants": wants,
-            "models": list(self.models), "issues": list(self.issues),
-            "base": {k: dict(zip(self.issues, self.base[n].tolist(), strict=True))
-                     for n, k in enumerate(self.models)},
-            "draws": self.draws, "seed": self.seed, "propagate": self.propagate,
-            "steps": {"position": self.steps.position, "salience": self.steps.salience,
-                      "capability": self.steps.capability},
-            "presets": [o.to_dict(self.models, self.issues) for o in self.presets],
-            "levers": [o.to_dict(self.models, self.issues) for o in self.levers],
-            "who_matters": [o.to_dict(self.models, self.issues) for o in self.who_matters],
-            "targets": [t.to_dict() for t in self.targets],
-            "scenario_hash": self.scenario_hash, "kingmaker_version": self.kingmaker_version})
+        wants = [
+            {
+                "issue": i,
+                "position": float(p),
+                "weight": float(w),
+                "forecast": dict(
+                    zip(self.models, self.base[:, self.issues.index(i)].tolist(), strict=True)
+                ),
+            }
+            for i, p, w in zip(ob.issues, ob.ideal, ob.weight, strict=True)
+        ]
+        return jsonable(
+            {
+                "kind": "advice",
+                "scenario": self.scenario,
+                "title": self.title,
+                "actor": self.actor,
+                "actor_name": self.actor_name,
+                "wants": wants,
+                "models": list(self.models),
+                "issues": list(self.issues),
+                "base": {
+                    k: dict(zip(self.issues, self.base[n].tolist(), strict=True))
+                    for n, k in enumerate(self.models)
+                },
+                "draws": self.draws,
+                "seed": self.seed,
+                "propagate": self.propagate,
+                "steps": {
+                    "position": self.steps.position,
+                    "salience": self.steps.salience,
+                    "capability": self.steps.capability,
+                },
+                "presets": [o.to_dict(self.models, self.issues) for o in self.presets],
+                "levers": [o.to_dict(self.models, self.issues) for o in self.levers],
+                "who_matters": [o.to_dict(self.models, self.issues) for o in self.who_matters],
+                "targets": [t.to_dict() for t in self.targets],
+                "scenario_hash": self.scenario_hash,
+                "kingmaker_version": self.kingmaker_version,
+            }
+        )
 
 
-def _outcome(iv: Intervention, kind: str, cost: float, after: np.ndarray, base: np.ndarray,
-             objective: Objective, lever: Lever | None = None) -> Outcome:
+def _outcome(
+    iv: Intervention,
+    kind: str,
+    cost: float,
+    after: np.ndarray,
+    base: np.ndarray,
+    objective: Objective,
+    lever: Lever | None = None,
+) -> Outcome:
     return Outcome(iv, kind, cost, after, after - base, objective.gain(base, after), lever)
 
 
@@ -190,7 +243,7 @@ def advise(
     draws: int = 100,
     check: int = 3,
     seed: SeedLike = None,
-    steps: Steps = Steps(),
+    steps: Steps | None = None,
     propagate: bool = True,
     spread: float | None = None,
     variant: str | None = None,
@@ -207,6 +260,7 @@ def advise(
         raise AnalysisError(f"presets must be own, all or none, got {presets!r}")
     if draws < 0 or check < 0:
         raise AnalysisError("draws and check must be >= 0")
+    steps = steps or Steps()
     seq = normalize_seed(seed)
     plan = plan_models(scenario, models, variant=variant, rounds=rounds, settings=settings)
     keys = tuple(m.key for m in plan)
@@ -218,8 +272,11 @@ def advise(
     base = forecast_values(arrays, {}, plan, seq)[0]
 
     # presets
-    chosen = [iv for iv in scenario.interventions
-              if presets == "all" or (presets == "own" and iv.actor == actor)]
+    chosen = [
+        iv
+        for iv in scenario.interventions
+        if presets == "all" or (presets == "own" and iv.actor == actor)
+    ]
     applied: dict[int, tuple[Scenario, float]] = {}  # preset index -> changed scenario, cost
     errors: dict[int, str] = {}
     for k, iv in enumerate(chosen):
@@ -229,12 +286,23 @@ def advise(
             errors[k] = str(exc)
             continue
         applied[k] = (changed, intervention_cost(scenario, iv, moves))
-    after = dict(zip(applied, forecast_scenarios([c for c, _ in applied.values()], plan, seq,
-                                                 arrays.issue_ids), strict=True)) \
-        if applied else {}
-    preset_out = [_failed(iv, "preset", errors[k], shape) if k in errors else
-                  _outcome(iv, "preset", applied[k][1], after[k], base, objective)
-                  for k, iv in enumerate(chosen)]
+    after = (
+        dict(
+            zip(
+                applied,
+                forecast_scenarios([c for c, _ in applied.values()], plan, seq, arrays.issue_ids),
+                strict=True,
+            )
+        )
+        if applied
+        else {}
+    )
+    preset_out = [
+        _failed(iv, "preset", errors[k], shape)
+        if k in errors
+        else _outcome(iv, "preset", applied[k][1], after[k], base, objective)
+        for k, iv in enumerate(chosen)
+    ]
     preset_changed = {k: changed for k, (changed, _) in applied.items()}
     tick("levers", 0, 1)
 
@@ -245,12 +313,26 @@ def advise(
     removal = [lv for lv in levers if lv.parameter is None]
     outcomes: list[Outcome] = []
     if single:
-        parts = [apply_single(arrays, links, lv.target, lv.issue, lv.parameter, lv.op,
-                              np.array([lv.amount]), propagate) for lv in single]
-        after = forecast_values(arrays, {p: np.concatenate([x[p] for x in parts])
-                                         for p in PARAMETERS}, plan, seq)
-        outcomes += [_outcome(lv.intervention, lv.kind, lv.cost, a, base, objective, lv)
-                     for lv, a in zip(single, after, strict=True)]
+        parts = [
+            apply_single(
+                arrays,
+                links,
+                lv.target,
+                lv.issue,
+                lv.parameter,
+                lv.op,
+                np.array([lv.amount]),
+                propagate,
+            )
+            for lv in single
+        ]
+        after = forecast_values(
+            arrays, {p: np.concatenate([x[p] for x in parts]) for p in PARAMETERS}, plan, seq
+        )
+        outcomes += [
+            _outcome(lv.intervention, lv.kind, lv.cost, a, base, objective, lv)
+            for lv, a in zip(single, after, strict=True)
+        ]
     gone = []
     for lv in removal:
         try:
@@ -259,61 +341,114 @@ def advise(
             continue  # e.g. an issue would be left without actors
     if gone:
         after = forecast_scenarios([s for _, s in gone], plan, seq, arrays.issue_ids)
-        outcomes += [_outcome(lv.intervention, lv.kind, lv.cost, a, base, objective, lv)
-                     for (lv, _), a in zip(gone, after, strict=True)]
+        outcomes += [
+            _outcome(lv.intervention, lv.kind, lv.cost, a, base, objective, lv)
+            for (lv, _), a in zip(gone, after, strict=True)
+        ]
     # keeping another actor away measures who matters; it is not ranked among the levers
-    away = sorted((o for o in outcomes if o.kind == "exclude"),
-                  key=lambda o: (-abs(o.mean_gain) if np.isfinite(o.mean_gain) else math.inf,
-                                 o.intervention.id))
-    outcomes = sorted((o for o in outcomes if o.kind != "exclude"),
-                      key=lambda o: (-o.mean_gain if np.isfinite(o.mean_gain) else math.inf,
-                                     o.cost, o.intervention.id))
+    away = sorted(
+        (o for o in outcomes if o.kind == "exclude"),
+        key=lambda o: (
+            -abs(o.mean_gain) if np.isfinite(o.mean_gain) else math.inf,
+            o.intervention.id,
+        ),
+    )
+    outcomes = sorted(
+        (o for o in outcomes if o.kind != "exclude"),
+        key=lambda o: (
+            -o.mean_gain if np.isfinite(o.mean_gain) else math.inf,
+            o.cost,
+            o.intervention.id,
+        ),
+    )
     tick("levers", 1, 1)
 
     # paired draws for the presets and the best levers
     if draws:
         best = [k for k, o in enumerate(outcomes[:check]) if o.mean_gain > 0]
-        todo = [("preset", k) for k, o in enumerate(preset_out) if o.error is None] + \
-            [("lever", k) for k in best]
+        todo = [("preset", k) for k, o in enumerate(preset_out) if o.error is None] + [
+            ("lever", k) for k in best
+        ]
         if todo:
-            options = dict(draws=draws, seed=seq, spread=spread, variant=variant, rounds=rounds,
-                           settings=settings, executor=executor)
+            options = dict(
+                draws=draws,
+                seed=seq,
+                spread=spread,
+                variant=variant,
+                rounds=rounds,
+                settings=settings,
+                executor=executor,
+            )
             base_sim = simulate(scenario, models, **options)
             for n, (where, k) in enumerate(todo):
                 tick("paired draws", n, len(todo))
                 store = preset_out if where == "preset" else outcomes
                 o = store[k]
-                changed = preset_changed.get(k) if where == "preset" else \
-                    apply_with_moves(scenario, o.intervention, propagate=propagate)[0]
+                changed = (
+                    preset_changed.get(k)
+                    if where == "preset"
+                    else apply_with_moves(scenario, o.intervention, propagate=propagate)[0]
+                )
                 sim = simulate(changed, models, **options)
-                store[k] = Outcome(o.intervention, o.kind, o.cost, o.after, o.delta, o.gain,
-                                   o.lever, _paired(base_sim, sim, objective, arrays.issue_ids))
+                store[k] = Outcome(
+                    o.intervention,
+                    o.kind,
+                    o.cost,
+                    o.after,
+                    o.delta,
+                    o.gain,
+                    o.lever,
+                    _paired(base_sim, sim, objective, arrays.issue_ids),
+                )
             tick("paired draws", len(todo), len(todo))
 
     # targets
     target_out: list[TargetResult] = []
     for n, t in enumerate(parsed):
         tick("targets", n, len(parsed))
-        target_out += smallest_changes(scenario, arrays, plan, seq, t, base, propagate=propagate,
-                                       tolerance=tolerance)
+        target_out += smallest_changes(
+            scenario, arrays, plan, seq, t, base, propagate=propagate, tolerance=tolerance
+        )
     if parsed:
         tick("targets", len(parsed), len(parsed))
 
     names = {a.id: a.name for a in scenario.actors}
-    return Advice(scenario.id, scenario.scenario.title, arrays.scenario_hash, actor,
-                  names[actor], objective, keys, arrays.issue_ids, base, tuple(preset_out),
-                  tuple(outcomes), tuple(away), tuple(target_out), int(draws), seq, propagate,
-                  steps, names)
+    return Advice(
+        scenario.id,
+        scenario.scenario.title,
+        arrays.scenario_hash,
+        actor,
+        names[actor],
+        objective,
+        keys,
+        arrays.issue_ids,
+        base,
+        tuple(preset_out),
+        tuple(outcomes),
+        tuple(away),
+        tuple(target_out),
+        int(draws),
+        seq,
+        propagate,
+        steps,
+        names,
+    )
 
 
-def _paired(base: Simulation, other: Simulation, objective: Objective,
-            issue_ids: Sequence[str]) -> Paired:
+def _paired(
+    base: Simulation, other: Simulation, objective: Objective, issue_ids: Sequence[str]
+) -> Paired:
     cmp = compare(base, other, labels=("base", "changed"))
     diffs, gains = {}, {}
     for key in base.model_keys:
         diffs[key] = {i: cmp.summary(key, i) for i in cmp.issues}
         before = np.stack([base.values(key, i) for i in issue_ids], axis=-1)
-        after = np.stack([other.values(key, i) if i in other.issues else
-                          np.full(base.draws, np.nan) for i in issue_ids], axis=-1)
+        after = np.stack(
+            [
+                other.values(key, i) if i in other.issues else np.full(base.draws, np.nan)
+                for i in issue_ids
+            ],
+            axis=-1,
+        )
         gains[key] = Distribution.of(objective.gain(before, after))
     return Paired(diffs, gains)

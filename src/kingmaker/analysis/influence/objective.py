@@ -34,8 +34,9 @@ class Objective:
     width: np.ndarray
 
     @classmethod
-    def of(cls, arrays: ScenarioArrays, actor: str,
-           issues: Sequence[str] | None = None) -> Objective:
+    def of(
+        cls, arrays: ScenarioArrays, actor: str, issues: Sequence[str] | None = None
+    ) -> Objective:
         if actor not in arrays.actor_ids:
             raise AnalysisError(unknown_name("actor", actor, arrays.actor_ids))
         a = arrays.actor_ids.index(actor)
@@ -45,8 +46,10 @@ class Objective:
                 if issue not in arrays.issue_ids:
                     raise AnalysisError(unknown_name("issue", issue, arrays.issue_ids))
                 if not present[arrays.issue_ids.index(issue)]:
-                    raise AnalysisError(f"actor {actor!r} has no position on issue {issue!r}, "
-                                        "so nothing says which outcome it prefers there")
+                    raise AnalysisError(
+                        f"actor {actor!r} has no position on issue {issue!r}, "
+                        "so nothing says which outcome it prefers there"
+                    )
             cols = [arrays.issue_ids.index(i) for i in dict.fromkeys(issues)]
         else:
             cols = [j for j in range(len(arrays.issue_ids)) if present[j]]
@@ -55,9 +58,14 @@ class Objective:
         columns = np.asarray(cols, dtype=np.int64)
         sal = arrays.value["salience"][a, columns]
         weight = sal / sal.sum() if sal.sum() > 0 else np.full(len(cols), 1.0 / len(cols))
-        return cls(actor, tuple(arrays.issue_ids[j] for j in cols), columns,
-                   arrays.value["position"][a, columns].copy(), weight,
-                   (arrays.scale_max - arrays.scale_min)[columns].copy())
+        return cls(
+            actor,
+            tuple(arrays.issue_ids[j] for j in cols),
+            columns,
+            arrays.value["position"][a, columns].copy(),
+            weight,
+            (arrays.scale_max - arrays.scale_min)[columns].copy(),
+        )
 
     def gain(self, before: np.ndarray, after: np.ndarray) -> np.ndarray:
         """Gain of moving the forecasts from ``before`` to ``after`` (..., all issues)."""

@@ -52,8 +52,10 @@ class Target:
         text = str(text)
         match = re.match(r"^\s*([^:<>]*?)\s*([:<>])\s*(.*?)\s*$", text)
         if match is None:
-            raise AnalysisError(f"a target is ISSUE<VALUE, ISSUE>VALUE or ISSUE:VALUE "
-                                f"(e.g. {scenario.issues[0].id}<30), got {text!r}")
+            raise AnalysisError(
+                f"a target is ISSUE<VALUE, ISSUE>VALUE or ISSUE:VALUE "
+                f"(e.g. {scenario.issues[0].id}<30), got {text!r}"
+            )
         issue, sign, value = match.groups()
         direction = {s: d for d, s in _SIGN.items()}[sign]
         x = issue_value(scenario, issue, value, text, "target")
@@ -83,8 +85,11 @@ class Family:
         return "scale" if self.parameter == "capability" else "shift"
 
     def cost(self, size: float, width: float) -> float:
-        return size / width if self.parameter == "position" else (1.0 if self.parameter
-                                                                    is None else size)
+        return (
+            size / width
+            if self.parameter == "position"
+            else (1.0 if self.parameter is None else size)
+        )
 
     def describe(self, names: dict[str, str], issue: str, size: float) -> str:
         who = names.get(self.actor, self.actor)
@@ -98,14 +103,29 @@ class Family:
     def intervention(self, issue: str, size: float, names: dict[str, str]) -> Intervention:
         name = self.describe(names, issue, size)
         if self.parameter is None:
-            return Intervention(id=f"leave.{self.actor}", name=name,
-                                changes=(RemoveActor(op="remove_actor", actor=self.actor),))
+            return Intervention(
+                id=f"leave.{self.actor}",
+                name=name,
+                changes=(RemoveActor(op="remove_actor", actor=self.actor),),
+            )
         iv_id = f"{self.parameter}.{self.actor}.{issue}.{'up' if self.direction > 0 else 'down'}"
-        change = (ScaleParameter(op="scale", actor=self.actor, issue=issue,
-                                 parameter="capability", factor=self.amount(size))
-                  if self.parameter == "capability" else
-                  ShiftParameter(op="shift", actor=self.actor, issue=issue,
-                                 parameter=self.parameter, by=self.amount(size)))
+        change = (
+            ScaleParameter(
+                op="scale",
+                actor=self.actor,
+                issue=issue,
+                parameter="capability",
+                factor=self.amount(size),
+            )
+            if self.parameter == "capability"
+            else ShiftParameter(
+                op="shift",
+                actor=self.actor,
+                issue=issue,
+                parameter=self.parameter,
+                by=self.amount(size),
+            )
+        )
         return Intervention(id=iv_id, name=name, changes=(change,))
 
 
@@ -120,13 +140,19 @@ class Reach:
     intervention: Intervention
 
     def to_dict(self) -> dict[str, Any]:
-        return {"actor": self.family.actor, "parameter": self.family.parameter,
-                "direction": "up" if self.family.direction > 0 else "down",
-                "size": self.size, "amount": None if self.family.parameter is None
-                else self.family.amount(self.size), "cost": self.cost,
-                "forecast": self.forecast, "change": self.intervention.name,
-                "intervention": self.intervention.model_dump(mode="json", by_alias=True,
-                                                             exclude_none=True)}
+        return {
+            "actor": self.family.actor,
+            "parameter": self.family.parameter,
+            "direction": "up" if self.family.direction > 0 else "down",
+            "size": self.size,
+            "amount": None if self.family.parameter is None else self.family.amount(self.size),
+            "cost": self.cost,
+            "forecast": self.forecast,
+            "change": self.intervention.name,
+            "intervention": self.intervention.model_dump(
+                mode="json", by_alias=True, exclude_none=True
+            ),
+        }
 
 
 @dataclass(frozen=True)
@@ -142,12 +168,18 @@ class TargetResult:
     already: bool = False  # the forecast is already there: nothing to search
 
     def to_dict(self) -> dict[str, Any]:
-        return {"target": str(self.target), "issue": self.target.issue,
-                "value": self.target.value, "model": self.model,
-                "forecast": self.forecast, "direction": self.direction,
-                "already_reached": self.already, "searched": self.searched,
-                "reachable": bool(self.reaches),
-                "changes": [r.to_dict() for r in self.reaches]}
+        return {
+            "target": str(self.target),
+            "issue": self.target.issue,
+            "value": self.target.value,
+            "model": self.model,
+            "forecast": self.forecast,
+            "direction": self.direction,
+            "already_reached": self.already,
+            "searched": self.searched,
+            "reachable": bool(self.reaches),
+            "changes": [r.to_dict() for r in self.reaches],
+        }
 
 
 def families(arrays: ScenarioArrays, issue: str) -> list[Family]:
@@ -161,7 +193,10 @@ def families(arrays: ScenarioArrays, issue: str) -> list[Family]:
             x = float(arrays.value[parameter][b, j])
             lo, hi = bounds(arrays, parameter, j)
             if parameter == "capability":
-                limits = {+1: MAX_CAPABILITY_FACTOR - 1.0 if x > 0 else 0.0, -1: 1.0 if x > 0 else 0.0}
+                limits = {
+                    +1: MAX_CAPABILITY_FACTOR - 1.0 if x > 0 else 0.0,
+                    -1: 1.0 if x > 0 else 0.0,
+                }
             else:
                 limits = {+1: hi - x, -1: x - lo}
             for direction, limit in limits.items():
@@ -171,10 +206,18 @@ def families(arrays: ScenarioArrays, issue: str) -> list[Family]:
     return out
 
 
-def smallest_changes(scenario: Scenario, arrays: ScenarioArrays, plan: Sequence[PlannedModel],
-                     seed: np.random.SeedSequence, target: Target, base: np.ndarray, *,
-                     propagate: bool = True, tolerance: float = 2e-3,
-                     keep: int = 10) -> list[TargetResult]:
+def smallest_changes(
+    scenario: Scenario,
+    arrays: ScenarioArrays,
+    plan: Sequence[PlannedModel],
+    seed: np.random.SeedSequence,
+    target: Target,
+    base: np.ndarray,
+    *,
+    propagate: bool = True,
+    tolerance: float = 2e-3,
+    keep: int = 10,
+) -> list[TargetResult]:
     """For each model, the cheapest single changes (at most ``keep``) that reach ``target``.
 
     ``base`` holds the models' forecasts (models, issues) of the unchanged scenario.
@@ -188,8 +231,19 @@ def smallest_changes(scenario: Scenario, arrays: ScenarioArrays, plan: Sequence[
     names = {a.id: a.name for a in scenario.actors}
 
     def numbers(pairs: Sequence[tuple[Family, float]]) -> dict[str, np.ndarray]:
-        parts = [apply_single(arrays, links, f.actor, target.issue, f.parameter, f.op,
-                              np.array([f.amount(t)]), propagate) for f, t in pairs]
+        parts = [
+            apply_single(
+                arrays,
+                links,
+                f.actor,
+                target.issue,
+                f.parameter,
+                f.op,
+                np.array([f.amount(t)]),
+                propagate,
+            )
+            for f, t in pairs
+        ]
         return {p: np.concatenate([x[p] for x in parts]) for p in PARAMETERS}
 
     def way(k: int) -> str:
@@ -200,13 +254,21 @@ def smallest_changes(scenario: Scenario, arrays: ScenarioArrays, plan: Sequence[
 
     # grid: (families, GRID, models)
     grid_sizes = [(f, f.limit * g / GRID) for f in numeric for g in range(1, GRID + 1)]
-    grid = forecast_values(arrays, numbers(grid_sizes), plan, seed)[:, :, j] \
-        .reshape(len(numeric), GRID, len(plan)) if numeric else np.empty((0, GRID, len(plan)))
+    grid = (
+        forecast_values(arrays, numbers(grid_sizes), plan, seed)[:, :, j].reshape(
+            len(numeric), GRID, len(plan)
+        )
+        if numeric
+        else np.empty((0, GRID, len(plan)))
+    )
     gone = []
     for f in leaving:
         try:
-            gone.append(apply_intervention(scenario, f.intervention(target.issue, 1.0, names),
-                                           propagate=propagate))
+            gone.append(
+                apply_intervention(
+                    scenario, f.intervention(target.issue, 1.0, names), propagate=propagate
+                )
+            )
         except InterventionError:
             gone.append(None)
     ok = [k for k, s in enumerate(gone) if s is not None]
@@ -223,33 +285,49 @@ def smallest_changes(scenario: Scenario, arrays: ScenarioArrays, plan: Sequence[
             results.append(TargetResult(target, m.key, float(base[k, j]), direction))
             continue
         if reached(np.array(base[k, j]), k):
-            results.append(TargetResult(target, m.key, float(base[k, j]), direction,
-                                        already=True))
+            results.append(TargetResult(target, m.key, float(base[k, j]), direction, already=True))
             continue
         hit = reached(grid[:, :, k], k) & np.isfinite(grid[:, :, k])
         first = np.where(hit.any(axis=1), hit.argmax(axis=1), -1)
-        lo = np.array([0.0 if g <= 0 else f.limit * g / GRID for f, g in zip(numeric, first,
-                                                                              strict=True)])
+        lo = np.array(
+            [0.0 if g <= 0 else f.limit * g / GRID for f, g in zip(numeric, first, strict=True)]
+        )
         hi = np.array([f.limit * (g + 1) / GRID for f, g in zip(numeric, first, strict=True)])
         value = np.array([grid[i, g, k] if g >= 0 else np.nan for i, g in enumerate(first)])
         todo = np.flatnonzero(first >= 0)
-        while todo.size and np.max((hi - lo)[todo] / np.array([numeric[i].limit for i in todo])) \
-                > tolerance:
+        while (
+            todo.size
+            and np.max((hi - lo)[todo] / np.array([numeric[i].limit for i in todo])) > tolerance
+        ):
             mid = (lo[todo] + hi[todo]) / 2
-            got = forecast_values(arrays, numbers([(numeric[i], t) for i, t in
-                                                   zip(todo, mid, strict=True)]), sub, seed)[:, 0, j]
+            got = forecast_values(
+                arrays,
+                numbers([(numeric[i], t) for i, t in zip(todo, mid, strict=True)]),
+                sub,
+                seed,
+            )[:, 0, j]
             yes = reached(got, k) & np.isfinite(got)
             hi[todo[yes]], value[todo[yes]] = mid[yes], got[yes]
             lo[todo[~yes]] = mid[~yes]
-        reaches = [Reach(numeric[i], float(hi[i]), numeric[i].cost(float(hi[i]), width),
-                         float(value[i]), numeric[i].intervention(target.issue, float(hi[i]),
-                                                                   names))
-                   for i in np.flatnonzero(first >= 0)]
+        reaches = [
+            Reach(
+                numeric[i],
+                float(hi[i]),
+                numeric[i].cost(float(hi[i]), width),
+                float(value[i]),
+                numeric[i].intervention(target.issue, float(hi[i]), names),
+            )
+            for i in np.flatnonzero(first >= 0)
+        ]
         for f, v in zip(leaving, left[:, k], strict=True):
             if np.isfinite(v) and reached(np.array(v), k):
-                reaches.append(Reach(f, 1.0, 1.0, float(v), f.intervention(target.issue, 1.0,
-                                                                           names)))
+                reaches.append(
+                    Reach(f, 1.0, 1.0, float(v), f.intervention(target.issue, 1.0, names))
+                )
         reaches.sort(key=lambda r: (r.cost, r.family.actor))
-        results.append(TargetResult(target, m.key, float(base[k, j]), direction,
-                                    tuple(reaches[:keep]), len(fams)))
+        results.append(
+            TargetResult(
+                target, m.key, float(base[k, j]), direction, tuple(reaches[:keep]), len(fams)
+            )
+        )
     return results

@@ -24,42 +24,59 @@ from ..evaluation import PlannedModel
 CHUNK = 256
 
 
-def forecast_values(arrays: ScenarioArrays, values: Mapping[str, np.ndarray],
-                    plan: Sequence[PlannedModel], seed: np.random.SeedSequence) -> np.ndarray:
+def forecast_values(
+    arrays: ScenarioArrays,
+    values: Mapping[str, np.ndarray],
+    plan: Sequence[PlannedModel],
+    seed: np.random.SeedSequence,
+) -> np.ndarray:
     """Forecasts (K, models, issues) of K variants of ``arrays`` given by their numbers
     ``values[p]`` (K, n, m) for p in capability/position/salience (missing: the base)."""
     size = next((np.shape(v)[0] for v in values.values()), 1)
-    full = {p: np.broadcast_to(values[p], (size, *arrays.present.shape)) if p in values
-            else np.broadcast_to(arrays.value[p], (size, *arrays.present.shape))
-            for p in PARAMETERS}
+    full = {
+        p: np.broadcast_to(values[p], (size, *arrays.present.shape))
+        if p in values
+        else np.broadcast_to(arrays.value[p], (size, *arrays.present.shape))
+        for p in PARAMETERS
+    }
     base = arrays.batch(1)
     out = np.full((size, len(plan), len(arrays.issue_ids)), np.nan)
     for k, m in enumerate(plan):
         if m.spec.is_stochastic(m.params):
             for row in range(size):  # the same stream for every variant
-                batch = base.replace(**{p: full[p][row:row + 1] for p in PARAMETERS})
+                batch = base.replace(**{p: full[p][row : row + 1] for p in PARAMETERS})
                 rng = generator(seed, "forecast", m.key)
-                out[row, k] = run_model(m.spec, batch, m.params, rng,
-                                        keep_trajectory=False).forecast[0]
+                out[row, k] = run_model(
+                    m.spec, batch, m.params, rng, keep_trajectory=False
+                ).forecast[0]
             continue
         for start in range(0, size, CHUNK):
             rows = slice(start, min(size, start + CHUNK))
             batch = base.replace(**{p: np.ascontiguousarray(full[p][rows]) for p in PARAMETERS})
-            out[rows, k] = run_model(m.spec, batch, m.params, None,
-                                     keep_trajectory=False).forecast
+            out[rows, k] = run_model(m.spec, batch, m.params, None, keep_trajectory=False).forecast
     return out
 
 
-def forecast_scenarios(scenarios: Sequence[Scenario], plan: Sequence[PlannedModel],
-                       seed: np.random.SeedSequence, issue_ids: Sequence[str]) -> np.ndarray:
+def forecast_scenarios(
+    scenarios: Sequence[Scenario],
+    plan: Sequence[PlannedModel],
+    seed: np.random.SeedSequence,
+    issue_ids: Sequence[str],
+) -> np.ndarray:
     """Forecasts (len(scenarios), models, issues in ``issue_ids`` order) of whole scenarios;
     those with the same actors, issues and presence run as one stack."""
     out = np.full((len(scenarios), len(plan), len(issue_ids)), np.nan)
     groups: dict[tuple, list[tuple[int, ScenarioArrays]]] = {}
     for k, sc in enumerate(scenarios):
         arr = compile_scenario(sc)
-        key = (arr.actor_ids, arr.issue_ids, arr.present.tobytes(), arr.scale_min.tobytes(),
-               arr.scale_max.tobytes(), np.nan_to_num(arr.status_quo, nan=-1e300).tobytes())
+        key = (
+            arr.actor_ids,
+            arr.issue_ids,
+            arr.present.tobytes(),
+            arr.scale_min.tobytes(),
+            arr.scale_max.tobytes(),
+            np.nan_to_num(arr.status_quo, nan=-1e300).tobytes(),
+        )
         groups.setdefault(key, []).append((k, arr))
     for members in groups.values():
         first = members[0][1]

@@ -35,16 +35,22 @@ SALIENCE_WEIGHT, FIXED_WEIGHT = 0.4, 0.1
 
 class Params(ModelParams):
     variant: Literal["equal_gain", "random_rate"] = Field(
-        "equal_gain", description="how the rate of an exchange is set")
-    rounds: int = Field(10, ge=0, le=1000, description="rounds of exchange (fewer if none "
-                        "is left)")
-    p: float = Field(0.0, ge=0.0, le=1.0, description="randomised equal gain: the largest "
-                     "fraction of the gain that may shift between the two actors")
+        "equal_gain", description="how the rate of an exchange is set"
+    )
+    rounds: int = Field(10, ge=0, le=1000, description="rounds of exchange (fewer if none is left)")
+    p: float = Field(
+        0.0,
+        ge=0.0,
+        le=1.0,
+        description="randomised equal gain: the largest "
+        "fraction of the gain that may shift between the two actors",
+    )
     ties: Literal["first", "random"] = Field(
-        "first", description="equal gains: realise the first listed, or flip a coin as "
-        "decide-exchange-model does")
-    record_exchanges: bool = Field(True, description="keep every realised exchange in the "
-                                   "result")
+        "first",
+        description="equal gains: realise the first listed, or flip a coin as "
+        "decide-exchange-model does",
+    )
+    record_exchanges: bool = Field(True, description="keep every realised exchange in the result")
 
     @model_validator(mode="after")
     def _p_needs_equal_gain(self) -> Params:
@@ -86,8 +92,7 @@ def _normalised(batch: Batch):
 def _round_setup(x, s, w, present, active, params: Params, stream: Uniforms | None):
     """The round's possible exchanges and their rates."""
     cand = round_candidates(x, w, s, present, active)
-    rate = cand.column("rate") if params.variant == "equal_gain" else \
-        _random_rates(cand, stream)
+    rate = cand.column("rate") if params.variant == "equal_gain" else _random_rates(cand, stream)
     return cand, rate
 
 
@@ -117,15 +122,15 @@ class PossibleExchanges:
     valid: np.ndarray
 
 
-def possible_exchanges(batch: Batch, params: Params | None = None,
-                       rng: np.random.Generator | None = None) -> PossibleExchanges:
+def possible_exchanges(
+    batch: Batch, params: Params | None = None, rng: np.random.Generator | None = None
+) -> PossibleExchanges:
     """Every exchange on the table at the start, with its moves and gains (see the class)."""
     params = params or Params()
     _check_rng(params, rng)
     x, s, w, lo, span = _normalised(batch)
     stream = Uniforms(rng) if rng is not None else None
-    c, rate = _round_setup(x, s, w, batch.present, np.ones(batch.size, dtype=bool), params,
-                           stream)
+    c, rate = _round_setup(x, s, w, batch.present, np.ones(batch.size, dtype=bool), params, stream)
     st, valid = start_round(c, x, rate, params.variant == "equal_gain", params.p, stream)
     order = np.argsort(np.where(c.exists, c.order, np.inf), axis=1, kind="stable")
 
@@ -136,15 +141,23 @@ def possible_exchanges(batch: Batch, params: Params | None = None,
         return lo[issue] + st[..., S_[col]] * (span[issue] / 100.0)
 
     return PossibleExchanges(
-        exists=take(c.exists), actor_a=take(c.a), issue_a=take(c.q), actor_b=take(c.b),
-        issue_b=take(c.p), from_a=take(scale("x_a", c.q)), to_a=take(scale("y_a", c.q)),
-        from_b=take(scale("x_b", c.p)), to_b=take(scale("y_b", c.p)),
-        gain=take(st[..., S_["key"]]), gain_a=take(st[..., S_["g_a"]]),
-        gain_b=take(st[..., S_["g_b"]]), valid=take(valid & c.exists))
+        exists=take(c.exists),
+        actor_a=take(c.a),
+        issue_a=take(c.q),
+        actor_b=take(c.b),
+        issue_b=take(c.p),
+        from_a=take(scale("x_a", c.q)),
+        to_a=take(scale("y_a", c.q)),
+        from_b=take(scale("x_b", c.p)),
+        to_b=take(scale("y_b", c.p)),
+        gain=take(st[..., S_["key"]]),
+        gain_a=take(st[..., S_["g_a"]]),
+        gain_b=take(st[..., S_["g_b"]]),
+        valid=take(valid & c.exists),
+    )
 
 
-def kernel(batch: Batch, params: Params, rng: np.random.Generator | None = None
-           ) -> ScenarioOutput:
+def kernel(batch: Batch, params: Params, rng: np.random.Generator | None = None) -> ScenarioOutput:
     """Run the exchange model on every draw of a batch (see the module docstring)."""
     _check_rng(params, rng)
     present = batch.present
@@ -165,8 +178,15 @@ def kernel(batch: Batch, params: Params, rng: np.random.Generator | None = None
         vote = traj[:, t - 1].copy()
         if active.any():
             cand, rate = _round_setup(x, s, w, present, active, params, stream)
-            res = run_round(cand, x, rate, params.variant == "equal_gain", params.p,
-                            params.ties == "random", stream)
+            res = run_round(
+                cand,
+                x,
+                rate,
+                params.variant == "equal_gain",
+                params.p,
+                params.ties == "random",
+                stream,
+            )
             moved = res.count > 0
             counts[:, t - 1] = res.count
             done[moved] = t

@@ -23,8 +23,23 @@ import numpy as np
 #: Tolerance for comparisons that are exact in the reference's 28-digit decimals.
 EPS = 1e-9
 #: Columns of :attr:`Candidates.fixed`, numbers that stay put during a round.
-FIXED = ("t_a", "t_b", "x0_a", "x0_b", "w_a", "w_b", "W_a", "W_b", "S_a", "S_b",
-         "s_ap", "s_aq", "s_bp", "s_bq", "rate")
+FIXED = (
+    "t_a",
+    "t_b",
+    "x0_a",
+    "x0_b",
+    "w_a",
+    "w_b",
+    "W_a",
+    "W_b",
+    "S_a",
+    "S_b",
+    "s_ap",
+    "s_aq",
+    "s_bp",
+    "s_bq",
+    "rate",
+)
 F_ = {name: k for k, name in enumerate(FIXED)}
 
 
@@ -58,12 +73,12 @@ class Candidates:
 def _pairs(n: int, m: int) -> tuple[np.ndarray, ...]:
     """Every (issue pair, actor pair): pair rank, P, Q, first actor k, second actor l (k < l)."""
     iss = [(i, j) for i in range(m) for j in range(i + 1, m)]
-    act = [(k, l) for k in range(n) for l in range(k + 1, n)]
+    act = [(k, q) for k in range(n) for q in range(k + 1, n)]
     rank = np.repeat(np.arange(len(iss)), len(act))
     P = np.repeat(np.array([i for i, _ in iss], dtype=np.intp), len(act))
     Q = np.repeat(np.array([j for _, j in iss], dtype=np.intp), len(act))
     K = np.tile(np.array([k for k, _ in act], dtype=np.intp), len(iss))
-    L = np.tile(np.array([l for _, l in act], dtype=np.intp), len(iss))
+    L = np.tile(np.array([q for _, q in act], dtype=np.intp), len(iss))
     return rank, P, Q, K, L
 
 
@@ -77,8 +92,9 @@ def outcomes(x: np.ndarray, w: np.ndarray, present: np.ndarray) -> np.ndarray:
         return np.where(W > 0, weighted / np.where(W > 0, W, 1.0), plain)
 
 
-def round_candidates(x: np.ndarray, w: np.ndarray, s: np.ndarray, present: np.ndarray,
-               active: np.ndarray) -> Candidates:
+def round_candidates(
+    x: np.ndarray, w: np.ndarray, s: np.ndarray, present: np.ndarray, active: np.ndarray
+) -> Candidates:
     """The exchanges possible from positions x (B, n, m) on the 0-100 scale.
 
     ``w`` = capability x salience and ``s`` = salience (zero where absent); ``active`` (B,)
@@ -93,8 +109,9 @@ def round_candidates(x: np.ndarray, w: np.ndarray, s: np.ndarray, present: np.nd
 
     ok = present[K, P] & present[K, Q] & present[L, P] & present[L, Q]
     lk_p, lk_q, ll_p, ll_q = left[:, K, P], left[:, K, Q], left[:, L, P], left[:, L, Q]
-    feasible = (ok & (lk_p != ll_p) & (lk_q != ll_q) & (W[:, P] > 0) & (W[:, Q] > 0)
-                & active[:, None])
+    feasible = (
+        ok & (lk_p != ll_p) & (lk_q != ll_q) & (W[:, P] > 0) & (W[:, Q] > 0) & active[:, None]
+    )
     # the reference lists the actor right of the outcome on Q first
     first = np.where(lk_q, L, K)
     second = np.where(lk_q, K, L)

@@ -24,12 +24,19 @@ from .rounds import RECORD, RoundResult
 _R = {name: k for k, name in enumerate(RECORD)}
 
 
-def round_records(realised: list[tuple[int, RoundResult]], done: np.ndarray, batch: Batch,
-                  lo: np.ndarray, span: np.ndarray) -> list[list[dict]]:
+def round_records(
+    realised: list[tuple[int, RoundResult]],
+    done: np.ndarray,
+    batch: Batch,
+    lo: np.ndarray,
+    span: np.ndarray,
+) -> list[list[dict]]:
     """Per draw, the round-by-round lists of realised exchanges (see the module docstring)."""
     actors, issues = batch.actor_ids, batch.issue_ids
-    out: list[list[dict]] = [[{"round": t, "exchanges": []} for t in range(int(d) + 1)]
-                             for d in done]
+    out: list[list[dict]] = [
+        [{"round": t, "exchanges": []} for t in range(int(d) + 1)] for d in done
+    ]
+
     def scale(values: np.ndarray, col: str, issue: np.ndarray) -> np.ndarray:
         return lo[issue] + values[:, _R[col]] * (span[issue] / 100.0)
 
@@ -43,14 +50,28 @@ def round_records(realised: list[tuple[int, RoundResult]], done: np.ndarray, bat
                 continue
             actor_a, actor_b = actors[res.a[k]], actors[res.b[k]]
             exchanges = out[b][t]["exchanges"]
-            exchanges.append({
-                "order": len(exchanges) + 1,
-                "gain": float(v[k, _R["key"]]),
-                "legs": [
-                    {"actor": actor_a, "issue": issues[res.q[k]], "from": float(from_a[k]),
-                     "to": float(to_a[k]), "partner": actor_b, "gain": float(v[k, _R["g_a"]])},
-                    {"actor": actor_b, "issue": issues[res.p[k]], "from": float(from_b[k]),
-                     "to": float(to_b[k]), "partner": actor_a, "gain": float(v[k, _R["g_b"]])},
-                ],
-            })
+            exchanges.append(
+                {
+                    "order": len(exchanges) + 1,
+                    "gain": float(v[k, _R["key"]]),
+                    "legs": [
+                        {
+                            "actor": actor_a,
+                            "issue": issues[res.q[k]],
+                            "from": float(from_a[k]),
+                            "to": float(to_a[k]),
+                            "partner": actor_b,
+                            "gain": float(v[k, _R["g_a"]]),
+                        },
+                        {
+                            "actor": actor_b,
+                            "issue": issues[res.p[k]],
+                            "from": float(from_b[k]),
+                            "to": float(to_b[k]),
+                            "partner": actor_a,
+                            "gain": float(v[k, _R["g_b"]]),
+                        },
+                    ],
+                }
+            )
     return out

@@ -52,8 +52,23 @@ TINY = 1e-10
 TIE_RTOL = 1e-12
 
 #: Columns of the per-exchange state.
-STATE = ("x_a", "x_b", "m_a", "m_b", "hs_a", "hs_b", "hg_a", "hg_b", "y_a", "y_b",
-         "d_a", "d_b", "key", "g_a", "g_b")
+STATE = (
+    "x_a",
+    "x_b",
+    "m_a",
+    "m_b",
+    "hs_a",
+    "hs_b",
+    "hg_a",
+    "hg_b",
+    "y_a",
+    "y_b",
+    "d_a",
+    "d_b",
+    "key",
+    "g_a",
+    "g_b",
+)
 S_ = {name: k for k, name in enumerate(STATE)}
 #: Columns of a realisation record.
 RECORD = ("x_a", "y_a", "x_b", "y_b", "key", "g_a", "g_b")
@@ -67,8 +82,7 @@ _NS = len(STATE)
 _REC = tuple(S_[k] for k in RECORD)
 _LOG = 2 + len(RECORD)  # a realisation in the log: draw, exchange, RECORD values
 # fixed columns
-_FTA, _FTB, _FX0A, _FX0B, _FWA, _FWB = (F_[k] for k in ("t_a", "t_b", "x0_a", "x0_b", "w_a",
-                                                         "w_b"))
+_FTA, _FTB, _FX0A, _FX0B, _FWA, _FWB = (F_[k] for k in ("t_a", "t_b", "x0_a", "x0_b", "w_a", "w_b"))
 _FWTA, _FWTB, _FSA, _FSB = (F_[k] for k in ("W_a", "W_b", "S_a", "S_b"))
 _FSAP, _FSAQ, _FSBP, _FSBQ = (F_[k] for k in ("s_ap", "s_aq", "s_bp", "s_bq"))
 # a leg's numbers (a scratch array of _NL):
@@ -123,8 +137,13 @@ def _move_ok(g):
     and all of them in the same direction."""
     m = g[_M]
     am = np.abs(m)
-    return ((am > TINY) and (am <= 100 + EPS) and (np.abs(g[_Y] - 50.0) <= 50.0 + EPS)
-            and (g[_HSUM] + m <= 100 + EPS) and (g[_HSGN] * m >= 0))
+    return (
+        (am > TINY)
+        and (am <= 100 + EPS)
+        and (np.abs(g[_Y] - 50.0) <= 50.0 + EPS)
+        and (g[_HSUM] + m <= 100 + EPS)
+        and (g[_HSGN] * m >= 0)
+    )
 
 
 @_jit
@@ -162,8 +181,7 @@ def _propose(ga, gb, rate):
 @_jit
 def _gains(ga, gb):
     """Utility gains of A and B from the legs' shifts of the outcomes."""
-    return (gb[_D] * ga[_SDEM] - ga[_D] * ga[_SSUP],
-            ga[_D] * gb[_SDEM] - gb[_D] * gb[_SSUP])
+    return (gb[_D] * ga[_SDEM] - ga[_D] * ga[_SSUP], ga[_D] * gb[_SDEM] - gb[_D] * gb[_SSUP])
 
 
 @_jit
@@ -237,8 +255,7 @@ def _randomise_gain(ga, gb, gain, u, v, z, p):
     # otherwise keep the outcome of X's issue from passing the target, as the package does:
     # the shifts are cut back but X's move is not, and its direction is set twice
     signed_full = _toward(gx, full_x)
-    if not y_full and _crosses(gx, _outcome_at(gx, gx[_X]),
-                               _outcome_at(gx, gx[_X] + signed_full)):
+    if not y_full and _crosses(gx, _outcome_at(gx, gx[_X]), _outcome_at(gx, gx[_X] + signed_full)):
         dx = _capped_size(gx) * gx[_W] / gx[_WT]
         dy = (win + dx * gx[_SSUP]) / gx[_SDEM]
         my = dy * gy[_WT] / gy[_W]
@@ -387,16 +404,60 @@ def _load_leg(g, x, t, x0, w, wt, s, s_sup, s_dem, u, hsum, hsgn):
 
 
 @_jit
-def _recalculate(ga, gb, d, e, fixed, state, rate, a, b, p, q, upd_sum, upd_shift, count,
-                 listed, valid, equal_gain, pgain, u, pos):
+def _recalculate(
+    ga,
+    gb,
+    d,
+    e,
+    fixed,
+    state,
+    rate,
+    a,
+    b,
+    p,
+    q,
+    upd_sum,
+    upd_shift,
+    count,
+    listed,
+    valid,
+    equal_gain,
+    pgain,
+    u,
+    pos,
+):
     """Recompute exchange e of draw d from its state; returns whether it is valid."""
     f = fixed[d, e]
     st = state[d, e]
     ea, eb, ep, eq = a[d, e], b[d, e], p[d, e], q[d, e]
-    _load_leg(ga, st[_SXA], f[_FTA], f[_FX0A], f[_FWA], f[_FWTA], f[_FSA], f[_FSAQ], f[_FSAP],
-              upd_sum[d, eb, eq] - upd_shift[d, eb, eq, ea], st[_SHSA], st[_SHGA])
-    _load_leg(gb, st[_SXB], f[_FTB], f[_FX0B], f[_FWB], f[_FWTB], f[_FSB], f[_FSBP], f[_FSBQ],
-              upd_sum[d, ea, ep] - upd_shift[d, ea, ep, eb], st[_SHSB], st[_SHGB])
+    _load_leg(
+        ga,
+        st[_SXA],
+        f[_FTA],
+        f[_FX0A],
+        f[_FWA],
+        f[_FWTA],
+        f[_FSA],
+        f[_FSAQ],
+        f[_FSAP],
+        upd_sum[d, eb, eq] - upd_shift[d, eb, eq, ea],
+        st[_SHSA],
+        st[_SHGA],
+    )
+    _load_leg(
+        gb,
+        st[_SXB],
+        f[_FTB],
+        f[_FX0B],
+        f[_FWB],
+        f[_FWTB],
+        f[_FSB],
+        f[_FSBP],
+        f[_FSBQ],
+        upd_sum[d, ea, ep] - upd_shift[d, ea, ep, eb],
+        st[_SHSB],
+        st[_SHGB],
+    )
     key, g_a, g_b, ok = _calculate(ga, gb, rate[d, e], equal_gain, pgain, u, pos)
     st[_SMA], st[_SMB], st[_SYA], st[_SYB] = ga[_M], gb[_M], ga[_Y], gb[_Y]
     st[_SDA], st[_SDB] = ga[_D], gb[_D]
@@ -475,19 +536,49 @@ def _collect(start, rows, d, c, count, valid, seen, stamp, touched, t):
 
 
 @_jit
-def _touch(d, e, state, fixed, a, b, p, q, upd, upd_shift, upd_sum, keys, count, listed, valid,
-           stale, sup_a, sup_b, dem_a, dem_b, by_supply, by_demand, seen, stamp, touched,
-           side_a, side_b, to_a, to_b):
+def _touch(
+    d,
+    e,
+    state,
+    fixed,
+    a,
+    b,
+    p,
+    q,
+    upd,
+    upd_shift,
+    upd_sum,
+    keys,
+    count,
+    listed,
+    valid,
+    stale,
+    sup_a,
+    sup_b,
+    dem_a,
+    dem_b,
+    by_supply,
+    by_demand,
+    seen,
+    stamp,
+    touched,
+    side_a,
+    side_b,
+    to_a,
+    to_b,
+):
     """Realise exchange e of draw d: record the moves in its demanders' favour, clear invalid
     exchanges from the queue, and list in touched[d] (in queue order) the exchanges that share
     an actor's issue with it, with the new positions of their legs. Returns how many."""
     y_a, y_b = state[d, e, _SYA], state[d, e, _SYB]
     ea, eb, ep, eq = a[d, e], b[d, e], p[d, e], q[d, e]
     # B demands q, where A moved; A demands p, where B moved
-    _record_update(upd, upd_shift, upd_sum, d, eb, eq, ea, y_a, fixed[d, e, _FX0A],
-                   fixed[d, e, _FWA])
-    _record_update(upd, upd_shift, upd_sum, d, ea, ep, eb, y_b, fixed[d, e, _FX0B],
-                   fixed[d, e, _FWB])
+    _record_update(
+        upd, upd_shift, upd_sum, d, eb, eq, ea, y_a, fixed[d, e, _FX0A], fixed[d, e, _FWA]
+    )
+    _record_update(
+        upd, upd_shift, upd_sum, d, ea, ep, eb, y_b, fixed[d, e, _FX0B], fixed[d, e, _FWB]
+    )
     if stale[d]:  # invalid exchanges still listed leave the queue
         for o in range(keys.shape[1]):
             if count[d, o] > 0 and not valid[d, o]:
@@ -527,13 +618,32 @@ def _grow(a, size):
 
 
 @_jit
-def _round(exists, a, b, p, q, codes, listing, fixed, rate, x0, equal_gain, pgain,
-           random_ties, only_start, u, upos, first_key, next_key0):
+def _round(
+    exists,
+    a,
+    b,
+    p,
+    q,
+    codes,
+    listing,
+    fixed,
+    rate,
+    x0,
+    equal_gain,
+    pgain,
+    random_ties,
+    only_start,
+    u,
+    upos,
+    first_key,
+    next_key0,
+):
     """Run one round for every draw; see the module docstring.
 
     ``codes`` are the actor-issue codes (actor * m + issue) of the supply and demand issues of
     legs A and B; ``listing`` (B, F) gives each draw's exchanges in listing order (existing
-    ones first); ``first_key`` their places in the queue. Returns (status, stream position, state, valid,
+    ones first); ``first_key`` their places in the queue. Returns (status, stream position,
+    state, valid,
     voting positions, and the log of realisations in order, flat).
     Status _SHORT means the stream ran out: rerun the round with more numbers.
     """
@@ -589,8 +699,28 @@ def _round(exists, a, b, p, q, codes, listing, fixed, rate, x0, equal_gain, pgai
                 e = listing[d, i]
                 if not exists[d, e]:
                     break
-                _recalculate(ga, gb, d, e, fixed, state, rate, a, b, p, q, upd_sum, upd_shift,
-                             count, listed, valid, equal_gain, pgain, u, pos)
+                _recalculate(
+                    ga,
+                    gb,
+                    d,
+                    e,
+                    fixed,
+                    state,
+                    rate,
+                    a,
+                    b,
+                    p,
+                    q,
+                    upd_sum,
+                    upd_shift,
+                    count,
+                    listed,
+                    valid,
+                    equal_gain,
+                    pgain,
+                    u,
+                    pos,
+                )
         if pos[0] > u.shape[0]:
             return _SHORT, pos[0], state, valid, vote, log[:0]
         if only_start:
@@ -618,10 +748,37 @@ def _round(exists, a, b, p, q, codes, listing, fixed, rate, x0, equal_gain, pgai
                     log[n_log * _LOG + 2 + k] = state[d, e, _REC[k]]
                 n_log += 1
                 stamp += 1
-                n_touched[d] = _touch(d, e, state, fixed, a, b, p, q, upd, upd_shift, upd_sum,
-                                      keys, count, listed, valid, stale, sup_a, sup_b, dem_a,
-                                      dem_b, by_supply, by_demand, seen, stamp, touched,
-                                      side_a, side_b, to_a, to_b)
+                n_touched[d] = _touch(
+                    d,
+                    e,
+                    state,
+                    fixed,
+                    a,
+                    b,
+                    p,
+                    q,
+                    upd,
+                    upd_shift,
+                    upd_sum,
+                    keys,
+                    count,
+                    listed,
+                    valid,
+                    stale,
+                    sup_a,
+                    sup_b,
+                    dem_a,
+                    dem_b,
+                    by_supply,
+                    by_demand,
+                    seen,
+                    stamp,
+                    touched,
+                    side_a,
+                    side_b,
+                    to_a,
+                    to_b,
+                )
             # recalculate: an exchange listed k times is recalculated k times (its history
             # grows each time); all draws' first recalculations, then all second ones, ...
             level = 0
@@ -631,11 +788,29 @@ def _round(exists, a, b, p, q, codes, listing, fixed, rate, x0, equal_gain, pgai
                     k = 0
                     for i in range(n_touched[d]):
                         o = touched[d, i]
-                        _move_on(state[d, o], side_a[d, i], side_b[d, i], to_a[d, i],
-                                 to_b[d, i])
-                        ok = _recalculate(ga, gb, d, o, fixed, state, rate, a, b, p, q,
-                                          upd_sum, upd_shift, count, listed, valid, equal_gain,
-                                          pgain, u, pos)
+                        _move_on(state[d, o], side_a[d, i], side_b[d, i], to_a[d, i], to_b[d, i])
+                        ok = _recalculate(
+                            ga,
+                            gb,
+                            d,
+                            o,
+                            fixed,
+                            state,
+                            rate,
+                            a,
+                            b,
+                            p,
+                            q,
+                            upd_sum,
+                            upd_shift,
+                            count,
+                            listed,
+                            valid,
+                            equal_gain,
+                            pgain,
+                            u,
+                            pos,
+                        )
                         if not ok and level == 0:
                             _unlist(keys, count, listed, d, o)
                         elif not ok:  # the earlier entries stay listed, though it is invalid
@@ -645,8 +820,11 @@ def _round(exists, a, b, p, q, codes, listing, fixed, rate, x0, equal_gain, pgai
                             stale[d] = True
                         elif count[d, o] > level + 1:
                             touched[d, k], side_a[d, k] = o, side_a[d, i]
-                            side_b[d, k], to_a[d, k], to_b[d, k] = side_b[d, i], to_a[d, i], \
-                                to_b[d, i]
+                            side_b[d, k], to_a[d, k], to_b[d, k] = (
+                                side_b[d, i],
+                                to_a[d, i],
+                                to_b[d, i],
+                            )
                             k += 1
                     n_touched[d] = k
                     left |= k > 0
@@ -684,13 +862,13 @@ class Uniforms:
     def more(self, at_least: int = 1) -> None:
         """Append fresh numbers (at least ``at_least``, and as many as are left unread)."""
         fresh = np.asarray(self.rng.random(max(at_least, len(self.block), 1024)), dtype=float)
-        self.block = np.concatenate([self.block[self.pos:], fresh])
+        self.block = np.concatenate([self.block[self.pos :], fresh])
         self.pos = 0
 
     def take(self, k: int) -> np.ndarray:
         if len(self.block) - self.pos < k:
             self.more(k)
-        out = self.block[self.pos:self.pos + k]
+        out = self.block[self.pos : self.pos + k]
         self.pos += k
         return out
 
@@ -713,43 +891,86 @@ class RoundResult:
     values: np.ndarray
 
 
-def _compiled_round(cand: Candidates, x: np.ndarray, rate: np.ndarray, equal_gain: bool,
-                    p: float, random_ties: bool, stream: Uniforms | None, only_start: bool):
+def _compiled_round(
+    cand: Candidates,
+    x: np.ndarray,
+    rate: np.ndarray,
+    equal_gain: bool,
+    p: float,
+    random_ties: bool,
+    stream: Uniforms | None,
+    only_start: bool,
+):
     c = cand
     next_key = float(c.order.max(initial=0.0)) + 1.0
     listing = np.argsort(np.where(c.exists, c.order, np.inf), axis=1, kind="stable")
     m = x.shape[2]
-    codes = tuple(np.ascontiguousarray(v) for v in (c.a * m + c.q, c.b * m + c.p,
-                                                    c.a * m + c.p, c.b * m + c.q))
-    args = [np.ascontiguousarray(v) for v in (c.exists, c.a, c.b, c.p, c.q)] + [codes] + \
-        [np.ascontiguousarray(v) for v in (listing, c.fixed, rate, x)]
+    codes = tuple(
+        np.ascontiguousarray(v)
+        for v in (c.a * m + c.q, c.b * m + c.p, c.a * m + c.p, c.b * m + c.q)
+    )
+    args = (
+        [np.ascontiguousarray(v) for v in (c.exists, c.a, c.b, c.p, c.q)]
+        + [codes]
+        + [np.ascontiguousarray(v) for v in (listing, c.fixed, rate, x)]
+    )
     while True:
         u, upos = (stream.block, stream.pos) if stream is not None else (_NO_STREAM, 0)
-        out = _round(*args, equal_gain, float(p), random_ties, only_start, u, upos,
-                     np.ascontiguousarray(c.order), next_key)
+        out = _round(
+            *args,
+            equal_gain,
+            float(p),
+            random_ties,
+            only_start,
+            u,
+            upos,
+            np.ascontiguousarray(c.order),
+            next_key,
+        )
         if out[0] == _DONE:
             if stream is not None:
                 stream.pos = int(out[1])
             state, valid, vote, log = out[2:]
             log = log.reshape(-1, _LOG)
-            return state, valid, vote, log[:, 0].astype(np.intp), log[:, 1].astype(np.intp), \
-                log[:, 2:]
+            return (
+                state,
+                valid,
+                vote,
+                log[:, 0].astype(np.intp),
+                log[:, 1].astype(np.intp),
+                log[:, 2:],
+            )
         stream.more(int(out[1]) - len(u))
 
 
-def start_round(cand: Candidates, x: np.ndarray, rate: np.ndarray, equal_gain: bool, p: float,
-                stream: Uniforms | None) -> tuple[np.ndarray, np.ndarray]:
+def start_round(
+    cand: Candidates,
+    x: np.ndarray,
+    rate: np.ndarray,
+    equal_gain: bool,
+    p: float,
+    stream: Uniforms | None,
+) -> tuple[np.ndarray, np.ndarray]:
     """Every exchange computed from the round's start positions: (state, valid)."""
     state, valid, *_ = _compiled_round(cand, x, rate, equal_gain, p, False, stream, True)
     return state, valid
 
 
-def run_round(cand: Candidates, x: np.ndarray, rate: np.ndarray, equal_gain: bool, p: float,
-              random_ties: bool, stream: Uniforms | None) -> RoundResult:
+def run_round(
+    cand: Candidates,
+    x: np.ndarray,
+    rate: np.ndarray,
+    equal_gain: bool,
+    p: float,
+    random_ties: bool,
+    stream: Uniforms | None,
+) -> RoundResult:
     """One round for every draw of the batch (x: the round's start positions, (B, n, m))."""
-    _, _, vote, draw, e, values = _compiled_round(cand, x, rate, equal_gain, p, random_ties,
-                                                  stream, False)
+    _, _, vote, draw, e, values = _compiled_round(
+        cand, x, rate, equal_gain, p, random_ties, stream, False
+    )
     count = np.bincount(draw, minlength=x.shape[0]).astype(np.int64)
     c = cand
-    return RoundResult(vote, count, draw, c.a[draw, e], c.b[draw, e], c.p[draw, e],
-                       c.q[draw, e], values)
+    return RoundResult(
+        vote, count, draw, c.a[draw, e], c.b[draw, e], c.p[draw, e], c.q[draw, e], values
+    )

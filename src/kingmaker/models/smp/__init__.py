@@ -22,6 +22,7 @@ from ..base import ModelSpec
 from .kernel import kernel
 from .params import Params
 
+
 def _draws_random_numbers(params: Params) -> bool:
     """Only stochastic transitions draw random numbers (from their own seed, if given)."""
     return params.state_transition == "stochastic" and params.seed is None
@@ -31,7 +32,7 @@ MODEL = ModelSpec(
     name="smp",
     title="Spatial model of politics (KTAB)",
     summary="KTAB's SMP: challenges, probabilistic Condorcet elections and bargains over "
-            "one or more dimensions",
+    "one or more dimensions",
     scope="scenario",
     params=Params,
     kernel=kernel,

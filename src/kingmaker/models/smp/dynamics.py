@@ -80,8 +80,9 @@ class Run:
     most_probable: np.ndarray  # (R, d) final state's most probable position
 
 
-def weighted_distance(ideal: np.ndarray, pos: np.ndarray, sal: np.ndarray,
-                      sal_sq: np.ndarray) -> np.ndarray:
+def weighted_distance(
+    ideal: np.ndarray, pos: np.ndarray, sal: np.ndarray, sal_sq: np.ndarray
+) -> np.ndarray:
     """KTAB bvDiff for every (ideal i, position j): sqrt(sum (d s)^2 / sum s^2), in order.
 
     ``ideal`` (R, i, d) or (R, i, P, d) with ``pos`` broadcastable; ``sal`` (R, i, d).
@@ -108,12 +109,12 @@ def assess(cap, sal, sal_sq, pos, ideal, params: Params) -> Assessment:
     rows, n, _ = pos.shape
     distance = weighted_distance(ideal[:, :, None, :], pos[:, None, :, :], sal, sal_sq)
     neutral = utility(distance, 0.0)
-    p_risk = scalar_pce(params.voting_rule, params.victory_probability, params.pce,
-                        cap, neutral)
+    p_risk = scalar_pce(params.voting_rule, params.victory_probability, params.pce, cap, neutral)
     risk = risk_attitudes(p_risk, params.big_r_range)
     r_hat = estimated_risk(risk[:, :, None], risk[:, None, :], params.big_r_adjust)  # (R,h,a)
-    util_t = utility(distance.transpose(1, 0, 2)[:, :, None, :],
-                     r_hat.transpose(2, 0, 1)[..., None])  # (a, R, h, b)
+    util_t = utility(
+        distance.transpose(1, 0, 2)[:, :, None, :], r_hat.transpose(2, 0, 1)[..., None]
+    )  # (a, R, h, b)
     idx = np.arange(n)
     own = util_t[idx, :, idx, :].transpose(1, 0, 2)  # (R, a, b)
 
@@ -122,13 +123,15 @@ def assess(cap, sal, sal_sq, pos, ideal, params: Params) -> Assessment:
     unique = np.zeros((rows, n), dtype=bool)
     for i in range(n):
         unique[:, i] = ~(same[:, i, :i] & unique[:, :i]).any(axis=1)
-    probability = scalar_pce(params.voting_rule, params.victory_probability, params.pce,
-                             cap, own, valid=unique)
+    probability = scalar_pce(
+        params.voting_rule, params.victory_probability, params.pce, cap, own, valid=unique
+    )
     # an actor's position takes the probability of the last unique position equivalent to it
     slot = np.where(same & unique[:, None, :], idx, -1).max(axis=2)
     position_probability = np.take_along_axis(probability, slot, axis=1)
-    return Assessment(risk, np.ascontiguousarray(util_t), own, unique, probability,
-                      position_probability)
+    return Assessment(
+        risk, np.ascontiguousarray(util_t), own, unique, probability, position_probability
+    )
 
 
 def third_party_vote(rule: str, commit: str, w, p_i, p_j, u_i, u_j, u_own) -> np.ndarray:
@@ -171,8 +174,9 @@ def contest(params: Params, w_i, w_j, s_j, uii, uij, uji, ujj, uki, ukj, third):
         side_i = c_ij + np.maximum(con_n, 0.0)
         side_j = c_ji - np.minimum(con_n, 0.0)
         p_in = side_i / (side_i + side_j)
-        v = third_party_vote(rule, params.third_party_commit, w_n, p_in, 1.0 - p_in,
-                             u_ni, u_nj, u_nn)
+        v = third_party_vote(
+            rule, params.third_party_commit, w_n, p_in, 1.0 - p_in, u_ni, u_nj, u_nn
+        )
         v = np.where(valid, v, 0.0)
         ch_ij += np.maximum(v, 0.0)  # third party after third party, as KTAB
         ch_ji -= np.minimum(v, 0.0)
@@ -235,11 +239,27 @@ class _Turn:
         def third():
             for m in range(n):
                 valid = (m != idx[:, None]) & (m != idx[None, :])
-                yield w[:, m, None, None], diag_hb[m][..., None], ut[m], \
-                    diag_ab[m][..., None], valid
+                yield (
+                    w[:, m, None, None],
+                    diag_hb[m][..., None],
+                    ut[m],
+                    diag_ab[m][..., None],
+                    valid,
+                )
 
-        p_win, gain = contest(self.p, w[:, :, None], w[:, None, :], self.s_tot[:, None, :],
-                              uii, uij, uji, ujj, uii, uij, third())
+        p_win, gain = contest(
+            self.p,
+            w[:, :, None],
+            w[:, None, :],
+            self.s_tot[:, None, :],
+            uii,
+            uij,
+            uji,
+            ujj,
+            uii,
+            uij,
+            third(),
+        )
         eligible = (MIN_GAIN < gain) & not_self
         masked = np.where(eligible, gain, -np.inf)
         target = masked.argmax(axis=2)
@@ -264,12 +284,27 @@ class _Turn:
 
         def third():
             for m in range(n):
-                yield w[:, m, None], ut[m, rr, j, i], ut[m, rr, j, j], ut[m, rr, j, m], \
-                    (m != i) & (m != j)
+                yield (
+                    w[:, m, None],
+                    ut[m, rr, j, i],
+                    ut[m, rr, j, j],
+                    ut[m, rr, j, m],
+                    (m != i) & (m != j),
+                )
 
-        _, gain = contest(self.p, w, np.take_along_axis(w, j, 1),
-                          np.take_along_axis(self.s_tot, j, 1), uii, uij, uji, ujj,
-                          uii, uij, third())
+        _, gain = contest(
+            self.p,
+            w,
+            np.take_along_axis(w, j, 1),
+            np.take_along_axis(self.s_tot, j, 1),
+            uii,
+            uij,
+            uji,
+            ujj,
+            uii,
+            uij,
+            third(),
+        )
         return gain
 
     # ---- bargains
@@ -294,8 +329,12 @@ class _Turn:
                 cap_i = self.cap[..., None]
                 w_i = cap_i * self.s_tot[..., None]
                 w_j = cap_i * np.take_along_axis(self.s_tot, j, 1)[..., None]
-                out = [((w_i * first[0] + w_j * second[0]) / (w_i + w_j),
-                        (w_i * first[1] + w_j * second[1]) / (w_i + w_j))]
+                out = [
+                    (
+                        (w_i * first[0] + w_j * second[0]) / (w_i + w_j),
+                        (w_i * first[1] + w_j * second[1]) / (w_i + w_j),
+                    )
+                ]
         arr = np.stack([np.stack(pair, axis=2) for pair in out])  # (K, R, n, 2, d)
         return np.where((target >= 0)[None, :, :, None, None], arr, np.nan)
 
@@ -306,10 +345,18 @@ class _Turn:
         """
         n = self.n
         risk = self.a.risk[:, :, None]
-        u_i = utility(weighted_distance(self.ideal[:, :, None, :], pos_i[:, None, :, :],
-                                        self.sal, self.sal_sq), risk)
-        u_r = utility(weighted_distance(self.ideal[:, :, None, :], pos_r[:, None, :, :],
-                                        self.sal, self.sal_sq), risk)
+        u_i = utility(
+            weighted_distance(
+                self.ideal[:, :, None, :], pos_i[:, None, :, :], self.sal, self.sal_sq
+            ),
+            risk,
+        )
+        u_r = utility(
+            weighted_distance(
+                self.ideal[:, :, None, :], pos_r[:, None, :, :], self.sal, self.sal_sq
+            ),
+            risk,
+        )
         acc = u_i + u_r
         for m in range(n):  # every other actor's position, in order, as KTAB
             keep = (m != init) & (m != rcvr)
@@ -334,8 +381,10 @@ class _Turn:
         u_prop = self.bargain_utility(init, rcvr_safe, pos_i, pos_r)  # (R, a, P)
         u_sq = self.status_quo_utility()  # (R, a)
 
-        member = exists[:, None, :] & ((init[:, None, :] == np.arange(n)[None, :, None])
-                                       | (rcvr[:, None, :] == np.arange(n)[None, :, None]))
+        member = exists[:, None, :] & (
+            (init[:, None, :] == np.arange(n)[None, :, None])
+            | (rcvr[:, None, :] == np.arange(n)[None, :, None])
+        )
         count = member.sum(axis=2)
         length = 1 + int(count.max(initial=0))
         option = np.full((r, n, length), -1)  # -1: status quo; else proposal index
@@ -344,17 +393,27 @@ class _Turn:
         option[rows_k, ks, slot] = ps
         valid = np.arange(length)[None, None, :] <= count[:, :, None]
         safe = np.where(option >= 0, option, 0)
-        u_opt = u_prop[np.arange(r)[:, None, None, None], np.arange(n)[None, :, None, None],
-                       safe[:, None, :, :]]  # (R, a, k, L): a's utility of k's l-th option
+        u_opt = u_prop[
+            np.arange(r)[:, None, None, None],
+            np.arange(n)[None, :, None, None],
+            safe[:, None, :, :],
+        ]  # (R, a, k, L): a's utility of k's l-th option
         u_opt = np.where(option[:, None] >= 0, u_opt, u_sq[:, :, None, None])
         c = np.full((r, n, length, length), MIN_COALITION)
-        pair = valid[..., :, None] & valid[..., None, :] & \
-            np.tril(np.ones((length, length), dtype=bool), -1)
+        pair = (
+            valid[..., :, None]
+            & valid[..., None, :]
+            & np.tril(np.ones((length, length), dtype=bool), -1)
+        )
         rp, kp, hi, lo = np.nonzero(pair)
         if len(rp):
-            c_ab, c_ba = pair_coalitions(self.p.voting_rule, self.cap[rp].T,
-                                         u_opt.transpose(1, 0, 2, 3), (rp, kp, hi),
-                                         (rp, kp, lo))
+            c_ab, c_ba = pair_coalitions(
+                self.p.voting_rule,
+                self.cap[rp].T,
+                u_opt.transpose(1, 0, 2, 3),
+                (rp, kp, hi),
+                (rp, kp, lo),
+            )
             c[rp, kp, hi, lo] = c_ab
             c[rp, kp, lo, hi] = c_ba
         prob = election(self.p.pce, self.p.victory_probability, c, valid)
@@ -372,10 +431,15 @@ class _Turn:
         rr = np.arange(r)[:, None]
         ks = np.arange(n)[None, :]
         is_init = init[rr, safe_c] == ks
-        new_pos = np.where((adopted & is_init)[..., None], props[rr, safe_c, 0],
-                           np.where(adopted[..., None], props[rr, safe_c, 1], self.pos))
-        who = np.stack([np.where(adopted, init[rr, safe_c], -1),
-                        np.where(adopted, rcvr[rr, safe_c], -1)], axis=-1)
+        new_pos = np.where(
+            (adopted & is_init)[..., None],
+            props[rr, safe_c, 0],
+            np.where(adopted[..., None], props[rr, safe_c, 1], self.pos),
+        )
+        who = np.stack(
+            [np.where(adopted, init[rr, safe_c], -1), np.where(adopted, rcvr[rr, safe_c], -1)],
+            axis=-1,
+        )
         return new_pos, who
 
 
@@ -400,8 +464,12 @@ def simulate(cap, sal, pos, accommodation, params: Params, rng=None) -> Run:
     rows, n, _ = pos.shape
     per_row = max(1, n) ** 3
     step = max(1, ROW_BUDGET // per_row)
-    parts = [_simulate_rows(cap[s:s + step], sal[s:s + step], pos[s:s + step], accommodation,
-                            params, rng) for s in range(0, rows, step)]
+    parts = [
+        _simulate_rows(
+            cap[s : s + step], sal[s : s + step], pos[s : s + step], accommodation, params, rng
+        )
+        for s in range(0, rows, step)
+    ]
     if len(parts) == 1:
         return parts[0]
     return _concat(parts)
@@ -433,8 +501,9 @@ def _simulate_rows(cap, sal, pos, accommodation, params: Params, rng) -> Run:
         turn += 1
         act = np.nonzero(active)[0]
         sub = _sub_assessment(cur_a, act)
-        t = _Turn(params, cap[act], sal[act], sal_sq[act], s_tot[act], cur_pos[act],
-                  cur_ideal[act], sub)
+        t = _Turn(
+            params, cap[act], sal[act], sal_sq[act], s_tot[act], cur_pos[act], cur_ideal[act], sub
+        )
         target, gain, p_win = t.challenges()
         proposals = t.proposals(target, p_win)
         moved, who = t.resolve(target, proposals, rng)
@@ -445,10 +514,13 @@ def _simulate_rows(cap, sal, pos, accommodation, params: Params, rng) -> Run:
         sub_next = assess(cap[act], sal[act], sal_sq[act], moved, new_ideal[act], params)
         next_a = _merge_assessment(cur_a, sub_next, act)
 
-        record = {"target": np.full((rows, n), -1), "gain": np.full((rows, n), np.nan),
-                  "win_probability": np.full((rows, n), np.nan),
-                  "proposals": np.full((rows, n, k_per, 2, d), np.nan),
-                  "adopted": np.full((rows, n, 2), -1)}
+        record = {
+            "target": np.full((rows, n), -1),
+            "gain": np.full((rows, n), np.nan),
+            "win_probability": np.full((rows, n), np.nan),
+            "proposals": np.full((rows, n, k_per, 2, d), np.nan),
+            "adopted": np.full((rows, n, 2), -1),
+        }
         record["target"][act] = target
         record["gain"][act] = gain
         record["win_probability"][act] = p_win
@@ -479,9 +551,14 @@ def _simulate_rows(cap, sal, pos, accommodation, params: Params, rng) -> Run:
 def _sub_assessment(a: Assessment, act: np.ndarray) -> Assessment:
     if len(act) == a.risk.shape[0]:
         return a
-    return Assessment(a.risk[act], np.ascontiguousarray(a.util_t[:, act]),
-                      a.own[act], a.unique[act], a.probability[act],
-                      a.position_probability[act])
+    return Assessment(
+        a.risk[act],
+        np.ascontiguousarray(a.util_t[:, act]),
+        a.own[act],
+        a.unique[act],
+        a.probability[act],
+        a.position_probability[act],
+    )
 
 
 def _merge_assessment(old: Assessment, new: Assessment, act: np.ndarray) -> Assessment:
@@ -497,16 +574,18 @@ def _merge_assessment(old: Assessment, new: Assessment, act: np.ndarray) -> Asse
     return Assessment(util_t=util_t, **fields)
 
 
-def _assemble(history, probs, risks, ratios, per_turn, turns, quiet, final: Assessment,
-              final_pos) -> Run:
+def _assemble(
+    history, probs, risks, ratios, per_turn, turns, quiet, final: Assessment, final_pos
+) -> Run:
     rows, _, d = final_pos.shape
 
     def stacked(key):
         return np.stack([rec[key] for rec in per_turn], axis=1)
 
     unique_p = np.where(final.unique, final.probability, 0.0)
-    expected = accumulate(np.zeros((rows, d)),
-                          (unique_p[:, :, None] * final_pos).transpose(1, 0, 2))
+    expected = accumulate(
+        np.zeros((rows, d)), (unique_p[:, :, None] * final_pos).transpose(1, 0, 2)
+    )
     best = np.where(final.unique, final.probability, -np.inf).argmax(axis=1)
     most_probable = final_pos[np.arange(rows), best]
     return Run(
@@ -541,13 +620,16 @@ def _concat(parts: list[Run]) -> Run:
 
     fields = {}
     for name in ("positions", "position_probability", "risk"):
-        fields[name] = np.concatenate([pad(getattr(p, name), t_max + 1, None, True)
-                                       for p in parts])
-    for name, fill in (("fractional_change", np.nan), ("target", -1), ("gain", np.nan),
-                       ("win_probability", np.nan), ("proposals", np.nan),
-                       ("adopted", -1)):
-        fields[name] = np.concatenate([pad(getattr(p, name), t_max, fill, False)
-                                       for p in parts])
+        fields[name] = np.concatenate([pad(getattr(p, name), t_max + 1, None, True) for p in parts])
+    for name, fill in (
+        ("fractional_change", np.nan),
+        ("target", -1),
+        ("gain", np.nan),
+        ("win_probability", np.nan),
+        ("proposals", np.nan),
+        ("adopted", -1),
+    ):
+        fields[name] = np.concatenate([pad(getattr(p, name), t_max, fill, False) for p in parts])
     for name in ("turns", "quiet", "expected", "most_probable"):
         fields[name] = np.concatenate([getattr(p, name) for p in parts])
     return Run(**fields)

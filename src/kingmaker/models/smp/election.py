@@ -54,8 +54,11 @@ def pair_coalitions(rule: str, w: np.ndarray, u: np.ndarray, first: tuple, secon
     time keeps the working arrays small.
     """
     k_count = u.shape[0]
-    shape = np.broadcast_shapes(w.shape[1:], u[0][first].shape) if k_count else \
-        u[(slice(None), *first)].shape[1:]
+    shape = (
+        np.broadcast_shapes(w.shape[1:], u[0][first].shape)
+        if k_count
+        else u[(slice(None), *first)].shape[1:]
+    )
     c_ab = np.full(shape, MIN_COALITION)
     c_ba = np.full(shape, MIN_COALITION)
     for k in range(k_count):
@@ -195,8 +198,9 @@ def election(pce: str, vpm: str, c: np.ndarray, valid: np.ndarray | None = None)
     raise ValueError(f"unknown PCE model {pce!r}")
 
 
-def scalar_pce(rule: str, vpm: str, pce: str, w: np.ndarray, u: np.ndarray,
-               valid: np.ndarray | None = None) -> np.ndarray:
+def scalar_pce(
+    rule: str, vpm: str, pce: str, w: np.ndarray, u: np.ndarray, valid: np.ndarray | None = None
+) -> np.ndarray:
     """Probabilities of options given voters' weights and utilities (KTAB scalarPCE)."""
     return election(pce, vpm, coalitions(rule, w, u), valid)
 
@@ -241,5 +245,6 @@ def utility(distance: np.ndarray, risk: np.ndarray) -> np.ndarray:
     """Utility of a salience-weighted distance in [0, 1] for risk attitude R (KTAB bsUtil)."""
     if np.all(distance <= 1):
         return (1 - distance) * (1 + distance * risk)
-    return np.where(distance <= 1, (1 - distance) * (1 + distance * risk),
-                    (1 - distance) * (1 + risk))
+    return np.where(
+        distance <= 1, (1 - distance) * (1 + distance * risk), (1 - distance) * (1 + risk)
+    )

@@ -43,8 +43,7 @@ def joint_problems(batch: Batch) -> list[str]:
     problems = []
     absent = np.argwhere(~batch.present)
     for a, i in absent[:5]:
-        problems.append(f"actor {batch.actor_ids[a]!r} is absent from issue "
-                        f"{batch.issue_ids[i]!r}")
+        problems.append(f"actor {batch.actor_ids[a]!r} is absent from issue {batch.issue_ids[i]!r}")
     if len(absent) > 5:
         problems.append(f"... and {len(absent) - 5} more absent actor/issue pairs")
     if problems:
@@ -52,12 +51,16 @@ def joint_problems(batch: Batch) -> list[str]:
     cap = batch.capability
     varies = np.argwhere((cap != cap[..., :1]).any(axis=(0, 2)))
     for (a,) in varies[:5]:
-        problems.append(f"actor {batch.actor_ids[a]!r} has a different capability on "
-                        "different issues (KTAB has one capability per actor)")
+        problems.append(
+            f"actor {batch.actor_ids[a]!r} has a different capability on "
+            "different issues (KTAB has one capability per actor)"
+        )
     total = batch.salience.sum(axis=2).max(axis=0)
     for a in np.nonzero(total > 1 + SALIENCE_SLACK)[0][:5]:
-        problems.append(f"actor {batch.actor_ids[a]!r}: saliences add up to {total[a]:.4g} "
-                        "over the issues; KTAB needs at most 1 (100 %)")
+        problems.append(
+            f"actor {batch.actor_ids[a]!r}: saliences add up to {total[a]:.4g} "
+            "over the issues; KTAB needs at most 1 (100 %)"
+        )
     return problems
 
 
@@ -67,8 +70,10 @@ def choose_dimensions(batch: Batch, params: Params) -> str:
     problems = joint_problems(batch)
     if params.dimensions == "joint" and problems:
         raise ModelSettingsError(
-            "model smp: dimensions=joint needs KTAB's conditions:\n  " + "\n  ".join(problems)
-            + "\n(use dimensions=separate to run every issue on its own)")
+            "model smp: dimensions=joint needs KTAB's conditions:\n  "
+            + "\n  ".join(problems)
+            + "\n(use dimensions=separate to run every issue on its own)"
+        )
     return "separate" if problems else "joint"
 
 
@@ -77,12 +82,14 @@ def accommodation_matrix(params: Params, actor_ids: tuple[str, ...]) -> np.ndarr
     if not params.ideal_adjustment:
         return None
     index = {a: k for k, a in enumerate(actor_ids)}
-    unknown = sorted({x for p in params.ideal_adjustment for x in (p.actor, p.toward)
-                      if x not in index})
+    unknown = sorted(
+        {x for p in params.ideal_adjustment for x in (p.actor, p.toward) if x not in index}
+    )
     if unknown:
         raise ModelSettingsError(
             f"model smp: ideal_adjustment names unknown actor(s) {', '.join(unknown)}; "
-            f"actors are: {', '.join(actor_ids)}")
+            f"actors are: {', '.join(actor_ids)}"
+        )
     n = len(actor_ids)
     acc = np.eye(n)
     for p in params.ideal_adjustment:
@@ -91,7 +98,8 @@ def accommodation_matrix(params: Params, actor_ids: tuple[str, ...]) -> np.ndarr
     if over:
         raise ModelSettingsError(
             f"model smp: ideal_adjustment rates of {', '.join(over)} add up to more than 1 "
-            "(an actor's own rate is 1 unless listed)")
+            "(an actor's own rate is 1 unless listed)"
+        )
     return None if np.array_equal(acc, np.eye(n)) else acc
 
 
@@ -104,15 +112,17 @@ def _tasks(batch: Batch, mode: str) -> list[_Task]:
             tasks.append(_Task(b, tuple(range(m)), tuple(np.nonzero(weight_ok[b])[0])))
     else:
         for i in range(m):
-            ok = batch.present[None, :, i] & (batch.capability[..., i] > 0) & \
-                 (batch.salience[..., i] > 0)
+            ok = (
+                batch.present[None, :, i]
+                & (batch.capability[..., i] > 0)
+                & (batch.salience[..., i] > 0)
+            )
             for b in range(B):
                 tasks.append(_Task(b, (i,), tuple(np.nonzero(ok[b])[0])))
     return tasks
 
 
-def kernel(batch: Batch, params: Params, rng: np.random.Generator | None = None
-           ) -> ScenarioOutput:
+def kernel(batch: Batch, params: Params, rng: np.random.Generator | None = None) -> ScenarioOutput:
     """Run KTAB's SMP on every draw of a batch; see the module docstring."""
     mode = choose_dimensions(batch, params)
     accommodation = accommodation_matrix(params, batch.actor_ids)
@@ -133,8 +143,9 @@ def kernel(batch: Batch, params: Params, rng: np.random.Generator | None = None
         rows = np.array([t.row for t in tasks])
         dims = np.array([t.issues for t in tasks])  # (R, d)
         pick = (rows[:, None, None], a[None, :, None], dims[:, None, :])
-        cap = np.asarray(batch.capability[rows[:, None], a[None, :], dims[:, :1]],
-                         dtype=np.float64)  # (R, k): joint mode checked it is one per actor
+        cap = np.asarray(
+            batch.capability[rows[:, None], a[None, :], dims[:, :1]], dtype=np.float64
+        )  # (R, k): joint mode checked it is one per actor
         sal = np.asarray(batch.salience[pick], dtype=np.float64)
         pos = (batch.position[pick] - lo[dims][:, None, :]) / span[dims][:, None, :]
         sub = None if accommodation is None else accommodation[np.ix_(a, a)]
@@ -152,8 +163,9 @@ class _Output:
 
     def __init__(self, B, n, m, turns, batch: Batch, per_initiator: int):
         self.T = turns
-        self.trajectory = np.repeat(np.asarray(batch.position, dtype=np.float64)[:, None],
-                                    turns + 1, axis=1)
+        self.trajectory = np.repeat(
+            np.asarray(batch.position, dtype=np.float64)[:, None], turns + 1, axis=1
+        )
         self.forecast = np.full((B, m), np.nan)
         self.most_probable = np.full((B, m), np.nan)
         self.rounds = np.zeros((B, m), dtype=np.int64)
@@ -179,8 +191,7 @@ class _Output:
     def _pad(arr: np.ndarray, length: int, fill) -> np.ndarray:
         if arr.shape[1] >= length:
             return arr[:, :length]
-        tail = np.full((arr.shape[0], length - arr.shape[1], *arr.shape[2:]), fill,
-                       dtype=arr.dtype)
+        tail = np.full((arr.shape[0], length - arr.shape[1], *arr.shape[2:]), fill, dtype=arr.dtype)
         return np.concatenate([arr, tail], 1)
 
     def fill(self, tasks: list[_Task], run: Run, lo, span):
@@ -209,8 +220,9 @@ class _Output:
             iss = dims[:, k]
             i3 = iss[:, None, None]
             low, scale = lo[iss], span[iss]
-            self.trajectory[b, t1, act, i3] = low[:, None, None] + \
-                positions[..., k] * scale[:, None, None]
+            self.trajectory[b, t1, act, i3] = (
+                low[:, None, None] + positions[..., k] * scale[:, None, None]
+            )
             self.forecast[rows, iss] = low + run.expected[:, k] * scale
             self.most_probable[rows, iss] = low + run.most_probable[:, k] * scale
             self.rounds[rows, iss] = run.turns
@@ -222,8 +234,10 @@ class _Output:
             self.target[b, t0, act, i3] = target
             self.gain[b, t0, act, i3] = gain
             self.win[b, t0, act, i3] = win
-            self.bargains[b, t0, act, :, :, i3] = \
-                low[:, None, None, None, None] + proposals[..., k] * scale[:, None, None, None, None]
+            self.bargains[b, t0, act, :, :, i3] = (
+                low[:, None, None, None, None]
+                + proposals[..., k] * scale[:, None, None, None, None]
+            )
             self.adopted[b, t0, act, :, i3] = adopted
 
     def finish(self, mode: str) -> ScenarioOutput:
@@ -239,6 +253,11 @@ class _Output:
             "bargain_positions": self.bargains,
             "adopted_bargain": self.adopted,
         }
-        return ScenarioOutput(forecast=self.forecast, trajectory=self.trajectory,
-                              rounds=self.rounds, converged=self.converged,
-                              stop_reason=self.reason, extras=extras)
+        return ScenarioOutput(
+            forecast=self.forecast,
+            trajectory=self.trajectory,
+            rounds=self.rounds,
+            converged=self.converged,
+            stop_reason=self.reason,
+            extras=extras,
+        )

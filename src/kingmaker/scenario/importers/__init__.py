@@ -12,8 +12,6 @@ from types import ModuleType
 from . import bdm_csv, decide_csv, ktab_csv, ktab_xml
 
 #: Importers in the order format detection tries them.
-IMPORTERS: dict[str, ModuleType] = {
-    m.NAME: m for m in (ktab_xml, decide_csv, bdm_csv, ktab_csv)
-}
+IMPORTERS: dict[str, ModuleType] = {m.NAME: m for m in (ktab_xml, decide_csv, bdm_csv, ktab_csv)}
 
 __all__ = ["IMPORTERS"]

@@ -47,7 +47,9 @@ def read(text: str, file: str | None):
     seen: dict[str, int] = {}
     for n, row in lines[1:]:
         if len(row) != 4:
-            problems.add(f"expected 4 fields (Actor,Capability,Position,Salience), got {len(row)}", n)
+            problems.add(
+                f"expected 4 fields (Actor,Capability,Position,Salience), got {len(row)}", n
+            )
             continue
         name = row[0].strip()
         if not name:
@@ -76,18 +78,32 @@ def read(text: str, file: str | None):
         lo, hi = lo - 1, hi + 1
     ids = unique_ids(names, "actor")
     name = stem(file)
-    notes = [f"Imported from the BDM/Scholz CSV {name!r}.",
-             "The file gives no scale: the issue's scale is the span of the positions."]
+    notes = [
+        f"Imported from the BDM/Scholz CSV {name!r}.",
+        "The file gives no scale: the issue's scale is the span of the positions.",
+    ]
     if percent:
         notes.append("Saliences above 1 were read as percentages and divided by 100.")
     doc = {
-        "scenario": {"id": unique_ids([name], "scenario")[0], "title": name,
-                     "description": " ".join(notes)},
-        "issues": [{"id": "issue", "question": f"Position on the issue of {name}",
-                    "scale": {"min": lo, "max": hi}}],
+        "scenario": {
+            "id": unique_ids([name], "scenario")[0],
+            "title": name,
+            "description": " ".join(notes),
+        },
+        "issues": [
+            {
+                "id": "issue",
+                "question": f"Position on the issue of {name}",
+                "scale": {"min": lo, "max": hi},
+            }
+        ],
         "actors": [
-            {"id": aid, "name": nm, "capability": cap,
-             "issues": {"issue": {"position": pos, "salience": sal / 100 if percent else sal}}}
+            {
+                "id": aid,
+                "name": nm,
+                "capability": cap,
+                "issues": {"issue": {"position": pos, "salience": sal / 100 if percent else sal}},
+            }
             for aid, nm, (cap, pos, sal) in zip(ids, names, values, strict=True)
         ],
     }

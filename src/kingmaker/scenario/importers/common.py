@@ -39,16 +39,28 @@ class ProblemList:
     def add(self, message: str, line: int | None = None, location: str = "") -> None:
         self.problems.append(Problem(message, location, self.file, line))
 
-    def number(self, text: str, line: int, what: str, *, comma_decimal: bool = False,
-               minimum: float | None = None, maximum: float | None = None) -> float | None:
+    def number(
+        self,
+        text: str,
+        line: int,
+        what: str,
+        *,
+        comma_decimal: bool = False,
+        minimum: float | None = None,
+        maximum: float | None = None,
+    ) -> float | None:
         """Parse a number or record why it is not one; None when it is bad."""
         raw = text.strip()
         candidate = raw.replace(",", ".") if comma_decimal else raw
         try:
             value = float(candidate)
         except ValueError:
-            self.add(f"{what}: expected a number, got {raw!r}" if raw else
-                     f"{what}: expected a number, the field is empty", line)
+            self.add(
+                f"{what}: expected a number, got {raw!r}"
+                if raw
+                else f"{what}: expected a number, the field is empty",
+                line,
+            )
             return None
         if value != value or value in (float("inf"), float("-inf")):
             self.add(f"{what}: expected a finite number, got {raw!r}", line)

@@ -39,8 +39,9 @@ def read(text: str, file: str | None):
     text = text.lstrip("\ufeff")
     delimiter, quote = _dialect(text)
     comma_decimal = delimiter != ","
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter, quotechar=quote,
-                        skipinitialspace=True)
+    reader = csv.reader(
+        io.StringIO(text), delimiter=delimiter, quotechar=quote, skipinitialspace=True
+    )
 
     title: str | None = None
     notes: list[str] = []
@@ -71,8 +72,9 @@ def read(text: str, file: str | None):
                 continue
             table = actors if tag == "#A" else issues
             if rest[0] in table:
-                problems.add(f"{kind} {rest[0]!r} is defined twice (first on line "
-                             f"{table[rest[0]][2]})", n)
+                problems.add(
+                    f"{kind} {rest[0]!r} is defined twice (first on line {table[rest[0]][2]})", n
+                )
                 continue
             name = rest[1] if len(rest) > 1 and rest[1] else rest[0]
             comment = " ".join(rest[2:]).strip()
@@ -82,8 +84,9 @@ def read(text: str, file: str | None):
             if len(rest) < 2:
                 problems.add("#M row: expected issue id and a position (and a meaning)", n)
                 continue
-            value = problems.number(rest[1], n, f"#M {rest[0]}: position",
-                                    comma_decimal=comma_decimal)
+            value = problems.number(
+                rest[1], n, f"#M {rest[0]}: position", comma_decimal=comma_decimal
+            )
             if value is not None:
                 points.setdefault(rest[0], []).append((value, " ".join(rest[2:]).strip()))
             continue
@@ -100,14 +103,18 @@ def read(text: str, file: str | None):
         vals = [v for v, _ in points.get(issue_id, [])]
         lo, hi = (min(vals), max(vals)) if vals else (0.0, 100.0)
         if vals and lo == hi:
-            problems.add(f"issue {issue_id!r}: its #M points span no interval ({lo:g})",
-                         issues[issue_id][2])
+            problems.add(
+                f"issue {issue_id!r}: its #M points span no interval ({lo:g})", issues[issue_id][2]
+            )
         scale[issue_id] = (lo, hi)
 
     for n, rest in d_rows:
         if len(rest) < 5:
-            problems.add("#D row: expected actor, issue, position, salience and power, "
-                         f"got {len(rest)} field(s)", n)
+            problems.add(
+                "#D row: expected actor, issue, position, salience and power, "
+                f"got {len(rest)} field(s)",
+                n,
+            )
             continue
         actor, issue = rest[0], rest[1]
         bad = False
@@ -121,13 +128,16 @@ def read(text: str, file: str | None):
         lo, hi = scale.get(issue, (float("-inf"), float("inf")))
         pos = problems.number(rest[2], n, f"{where}: position", comma_decimal=comma_decimal)
         if pos is not None and not lo <= pos <= hi:
-            problems.add(f"{where}: position {pos:g} is outside the issue's scale "
-                         f"{lo:g}..{hi:g}", n)
+            problems.add(
+                f"{where}: position {pos:g} is outside the issue's scale {lo:g}..{hi:g}", n
+            )
             pos = None
-        sal = problems.number(rest[3], n, f"{where}: salience", comma_decimal=comma_decimal,
-                              minimum=0, maximum=1)
-        power = problems.number(rest[4], n, f"{where}: power", comma_decimal=comma_decimal,
-                                minimum=0)
+        sal = problems.number(
+            rest[3], n, f"{where}: salience", comma_decimal=comma_decimal, minimum=0, maximum=1
+        )
+        power = problems.number(
+            rest[4], n, f"{where}: power", comma_decimal=comma_decimal, minimum=0
+        )
         if bad or None in (pos, sal, power):
             continue
         if (actor, issue) in data:
@@ -176,15 +186,21 @@ def read(text: str, file: str | None):
         line_of[("issues", i)] = line
         lo, hi = scale[key]
         anchors = [{"value": v, "label": lbl} for v, lbl in points.get(key, []) if lbl]
-        entry = {"id": issue_ids[key], "question": name if name != key else f"Position on {key}",
-                 "scale": {"min": lo, "max": hi, **({"anchors": anchors} if anchors else {})}}
+        entry = {
+            "id": issue_ids[key],
+            "question": name if name != key else f"Position on {key}",
+            "scale": {"min": lo, "max": hi, **({"anchors": anchors} if anchors else {})},
+        }
         if comment and comment != name:
             entry["description"] = comment
         doc_issues.append(entry)
     title = title or stem(file)
     doc = {
-        "scenario": {"id": slug(title, slug(stem(file), "scenario")), "title": title,
-                     **({"description": " ".join(notes)} if notes else {})},
+        "scenario": {
+            "id": slug(title, slug(stem(file), "scenario")),
+            "title": title,
+            **({"description": " ".join(notes)} if notes else {}),
+        },
         "issues": doc_issues,
         "actors": doc_actors,
     }

@@ -33,8 +33,12 @@ def detect(text: str, path: str | None) -> bool:
     if len(lines) < 2:
         return False
     first = _fields(lines[0])
-    return (len(first) >= 4 and _is_int(first[2]) and _is_int(first[3])
-            and _fields(lines[1])[:1] == ["Actor"])
+    return (
+        len(first) >= 4
+        and _is_int(first[2])
+        and _is_int(first[3])
+        and _fields(lines[1])[:1] == ["Actor"]
+    )
 
 
 def read(text: str, file: str | None):
@@ -47,8 +51,11 @@ def read(text: str, file: str | None):
     (n1, l1), (n2, l2) = numbered[0], numbered[1]
     first = _fields(l1)
     if len(first) < 4 or not (_is_int(first[2]) and _is_int(first[3])):
-        problems.add("line 1 must be 'name, description, nActors, nDims' with two whole numbers, "
-                     f"got {l1.strip()!r}", n1)
+        problems.add(
+            "line 1 must be 'name, description, nActors, nDims' with two whole numbers, "
+            f"got {l1.strip()!r}",
+            n1,
+        )
         problems.raise_if_any()
     title, desc, n_actors, n_dims = first[0], first[1], int(first[2]), int(first[3])
     if n_dims < 1:
@@ -56,12 +63,16 @@ def read(text: str, file: str | None):
     header = _fields(l2)
     need = 3 + 2 * n_dims
     if len(header) < need:
-        problems.add(f"the header has {len(header)} columns; {n_dims} dimension(s) need {need} "
-                     "(Actor, Description, Power, then a position and a salience per dimension)",
-                     n2)
+        problems.add(
+            f"the header has {len(header)} columns; {n_dims} dimension(s) need {need} "
+            "(Actor, Description, Power, then a position and a salience per dimension)",
+            n2,
+        )
     problems.raise_if_any()
-    dim_names = [re.sub(r"\s*position$", "", header[3 + 2 * d], flags=re.I) or f"dim{d + 1}"
-                 for d in range(n_dims)]
+    dim_names = [
+        re.sub(r"\s*position$", "", header[3 + 2 * d], flags=re.I) or f"dim{d + 1}"
+        for d in range(n_dims)
+    ]
 
     rows = numbered[2:]
     if len(rows) != n_actors:
@@ -71,8 +82,11 @@ def read(text: str, file: str | None):
     for n, line in rows:
         f = _fields(line)
         if len(f) != need:
-            problems.add(f"expected {need} fields (Actor, Description, Power and {n_dims} "
-                         f"position/salience pair(s)), got {len(f)}", n)
+            problems.add(
+                f"expected {need} fields (Actor, Description, Power and {n_dims} "
+                f"position/salience pair(s)), got {len(f)}",
+                n,
+            )
             continue
         if not f[0]:
             problems.add("the actor name is empty", n)
@@ -84,10 +98,12 @@ def read(text: str, file: str | None):
         power = problems.number(f[2], n, f"{f[0]}: {header[2]}", minimum=0)
         pairs = []
         for d in range(n_dims):
-            pos = problems.number(f[3 + 2 * d], n, f"{f[0]}: {header[3 + 2 * d]}",
-                                  minimum=0, maximum=100)
-            sal = problems.number(f[4 + 2 * d], n, f"{f[0]}: {header[4 + 2 * d]}",
-                                  minimum=0, maximum=100)
+            pos = problems.number(
+                f[3 + 2 * d], n, f"{f[0]}: {header[3 + 2 * d]}", minimum=0, maximum=100
+            )
+            sal = problems.number(
+                f[4 + 2 * d], n, f"{f[0]}: {header[4 + 2 * d]}", minimum=0, maximum=100
+            )
             pairs.append((pos, sal))
         if power is None or any(p is None or s is None for p, s in pairs):
             continue
@@ -110,23 +126,41 @@ def read(text: str, file: str | None):
     return doc, locate
 
 
-def ktab_document(title: str, desc: str | None, file: str | None, dim_names: list[str],
-                  names: list[str], descs: list[str], powers: list[float],
-                  stances: list[list[tuple[float, float]]]) -> dict:
+def ktab_document(
+    title: str,
+    desc: str | None,
+    file: str | None,
+    dim_names: list[str],
+    names: list[str],
+    descs: list[str],
+    powers: list[float],
+    stances: list[list[tuple[float, float]]],
+) -> dict:
     """The scenario document of KTAB data (CSV or XML): one issue per dimension on 0-100,
     saliences from percent to Kingmaker's 0-1, Power as capability."""
     dim_ids = unique_ids(dim_names, "dim")
     actor_ids = unique_ids(names, "actor")
     return {
-        "scenario": {"id": slug(title, slug(stem(file), "scenario")), "title": title,
-                     **({"description": desc} if desc else {})},
-        "issues": [{"id": i, "question": f"Position on {nm}", "scale": {"min": 0, "max": 100}}
-                   for i, nm in zip(dim_ids, dim_names, strict=True)],
+        "scenario": {
+            "id": slug(title, slug(stem(file), "scenario")),
+            "title": title,
+            **({"description": desc} if desc else {}),
+        },
+        "issues": [
+            {"id": i, "question": f"Position on {nm}", "scale": {"min": 0, "max": 100}}
+            for i, nm in zip(dim_ids, dim_names, strict=True)
+        ],
         "actors": [
-            {"id": aid, "name": nm, **({"description": ds} if ds else {}), "capability": pw,
-             "issues": {i: {"position": p, "salience": s / 100}
-                        for i, (p, s) in zip(dim_ids, pairs, strict=True)}}
-            for aid, nm, ds, pw, pairs in zip(actor_ids, names, descs, powers, stances,
-                                              strict=True)
+            {
+                "id": aid,
+                "name": nm,
+                **({"description": ds} if ds else {}),
+                "capability": pw,
+                "issues": {
+                    i: {"position": p, "salience": s / 100}
+                    for i, (p, s) in zip(dim_ids, pairs, strict=True)
+                },
+            }
+            for aid, nm, ds, pw, pairs in zip(actor_ids, names, descs, powers, stances, strict=True)
         ],
     }

@@ -26,28 +26,63 @@ NAME = "ktab-xml"
 
 #: KTAB's ModelParameters element -> (smp setting, {KTAB value: setting value}).
 MODEL_PARAMETERS: dict[str, tuple[str, dict[str, str]]] = {
-    "VictoryProbModel": ("victory_probability", {
-        "Linear": "linear", "Square": "square", "Quartic": "quartic", "Octic": "octic",
-        "Binary": "binary"}),
-    "PCEModel": ("pce", {
-        "Conditional": "conditional", "MarkovIncentive": "markov_incentive",
-        "MarkovUniform": "markov_uniform"}),
-    "StateTransitions": ("state_transition", {
-        "Deterministic": "deterministic", "Stochastic": "stochastic"}),
-    "VotingRule": ("voting_rule", {
-        "Binary": "binary", "PropBin": "prop_bin", "Prop": "proportional",
-        "PropCbc": "prop_cubic", "Cubic": "cubic", "ASymProsp": "asym_prospect"}),
-    "BigRAdjust": ("big_r_adjust", {
-        "None": "none", "OneThird": "one_third", "Half": "half", "TwoThirds": "two_thirds",
-        "Full": "full"}),
+    "VictoryProbModel": (
+        "victory_probability",
+        {
+            "Linear": "linear",
+            "Square": "square",
+            "Quartic": "quartic",
+            "Octic": "octic",
+            "Binary": "binary",
+        },
+    ),
+    "PCEModel": (
+        "pce",
+        {
+            "Conditional": "conditional",
+            "MarkovIncentive": "markov_incentive",
+            "MarkovUniform": "markov_uniform",
+        },
+    ),
+    "StateTransitions": (
+        "state_transition",
+        {"Deterministic": "deterministic", "Stochastic": "stochastic"},
+    ),
+    "VotingRule": (
+        "voting_rule",
+        {
+            "Binary": "binary",
+            "PropBin": "prop_bin",
+            "Prop": "proportional",
+            "PropCbc": "prop_cubic",
+            "Cubic": "cubic",
+            "ASymProsp": "asym_prospect",
+        },
+    ),
+    "BigRAdjust": (
+        "big_r_adjust",
+        {
+            "None": "none",
+            "OneThird": "one_third",
+            "Half": "half",
+            "TwoThirds": "two_thirds",
+            "Full": "full",
+        },
+    ),
     "BigRRange": ("big_r_range", {"Min": "min", "Mid": "mid", "Max": "max"}),
-    "ThirdPartyCommit": ("third_party_commit", {
-        "NoCommit": "none", "SemiCommit": "semi", "FullCommit": "full"}),
-    "InterVecBrgn": ("bargain_interpolation", {
-        "S1P1": "s1p1", "S2P2": "s2p2", "S2PMax": "s2pmax"}),
-    "BargnModel": ("bargain_model", {
-        "InitOnlyInterp": "init_only", "InitRcvrInterp": "init_rcvr",
-        "PWCompInterp": "pw_compromise"}),
+    "ThirdPartyCommit": (
+        "third_party_commit",
+        {"NoCommit": "none", "SemiCommit": "semi", "FullCommit": "full"},
+    ),
+    "InterVecBrgn": ("bargain_interpolation", {"S1P1": "s1p1", "S2P2": "s2p2", "S2PMax": "s2pmax"}),
+    "BargnModel": (
+        "bargain_model",
+        {
+            "InitOnlyInterp": "init_only",
+            "InitRcvrInterp": "init_rcvr",
+            "PWCompInterp": "pw_compromise",
+        },
+    ),
 }
 DESCRIPTION = "KTAB SMP XML (<Scenario> with <Dimensions> and <Actors>)"
 
@@ -144,18 +179,28 @@ def read(text: str, file: str | None):
         sals = sal_node.all("dSal")
         for what, items in (("dCoord", coords), ("dSal", sals)):
             if len(items) != n_dims:
-                problems.add(f"{who}: expected {n_dims} <{what}> (one per dimension), "
-                             f"got {len(items)}", (pos_node if what == "dCoord" else sal_node).line)
+                problems.add(
+                    f"{who}: expected {n_dims} <{what}> (one per dimension), got {len(items)}",
+                    (pos_node if what == "dCoord" else sal_node).line,
+                )
         if len(coords) != n_dims or len(sals) != n_dims:
             continue
         pairs = []
         for d in range(n_dims):
-            pos = problems.number(coords[d].text, coords[d].line,
-                                  f"{who}: position on {dim_names[d]!r} (<dCoord>)",
-                                  minimum=0, maximum=100)
-            sal = problems.number(sals[d].text, sals[d].line,
-                                  f"{who}: salience on {dim_names[d]!r} (<dSal>)",
-                                  minimum=0, maximum=100)
+            pos = problems.number(
+                coords[d].text,
+                coords[d].line,
+                f"{who}: position on {dim_names[d]!r} (<dCoord>)",
+                minimum=0,
+                maximum=100,
+            )
+            sal = problems.number(
+                sals[d].text,
+                sals[d].line,
+                f"{who}: salience on {dim_names[d]!r} (<dSal>)",
+                minimum=0,
+                maximum=100,
+            )
             pairs.append((pos, sal))
         if power is None or any(p is None or s is None for p, s in pairs):
             continue
@@ -168,11 +213,18 @@ def read(text: str, file: str | None):
         problems.add("<Actors> lists no <Actor>", actors_node.line)
     problems.raise_if_any()
 
-    smp = _smp_settings(root, dict(zip(names, unique_ids(names, "actor"), strict=True)),
-                        problems)
+    smp = _smp_settings(root, dict(zip(names, unique_ids(names, "actor"), strict=True)), problems)
     problems.raise_if_any()
-    doc = ktab_document(name.text or stem(file), desc.text if desc is not None else None, file,
-                        dim_names, names, descs, powers, stances)
+    doc = ktab_document(
+        name.text or stem(file),
+        desc.text if desc is not None else None,
+        file,
+        dim_names,
+        names,
+        descs,
+        powers,
+        stances,
+    )
     if smp:
         doc["models"] = {"settings": {"smp": smp}}
 
@@ -192,18 +244,25 @@ def _smp_settings(root: Node, actor_id: dict[str, str], problems: ProblemList) -
         if seed.text.isdigit() and int(seed.text) < 2**64:
             settings["seed"] = int(seed.text)
         else:
-            problems.add(f"<prngSeed> must be a whole number below 2^64, got {seed.text!r}",
-                         seed.line)
+            problems.add(
+                f"<prngSeed> must be a whole number below 2^64, got {seed.text!r}", seed.line
+            )
     params = root.first("ModelParameters")
     for child in params.children if params is not None else []:
         if child.tag not in MODEL_PARAMETERS:
-            problems.add(f"<ModelParameters> has an unknown element <{child.tag}>; known: "
-                         f"{', '.join(MODEL_PARAMETERS)}", child.line)
+            problems.add(
+                f"<ModelParameters> has an unknown element <{child.tag}>; known: "
+                f"{', '.join(MODEL_PARAMETERS)}",
+                child.line,
+            )
             continue
         key, values = MODEL_PARAMETERS[child.tag]
         if child.text not in values:
-            problems.add(f"<{child.tag}>: unknown value {child.text!r}; KTAB's values are "
-                         f"{', '.join(values)}", child.line)
+            problems.add(
+                f"<{child.tag}>: unknown value {child.text!r}; KTAB's values are "
+                f"{', '.join(values)}",
+                child.line,
+            )
             continue
         settings[key] = values[child.text]
     adjust = root.first("IdealAdjustment")
@@ -221,11 +280,14 @@ def _smp_settings(root: Node, actor_id: dict[str, str], problems: ProblemList) -
         ids = []
         for tag in ("adjustingIdeal", "referencePos"):
             if fields[tag].text not in actor_id:
-                problems.add(f"<{tag}> names {fields[tag].text!r}, which is not an actor of "
-                             "this scenario", fields[tag].line)
+                problems.add(
+                    f"<{tag}> names {fields[tag].text!r}, which is not an actor of this scenario",
+                    fields[tag].line,
+                )
             ids.append(actor_id.get(fields[tag].text))
-        rate = problems.number(fields["adjust"].text, fields["adjust"].line,
-                               "<iaPair> <adjust>", minimum=0, maximum=1)
+        rate = problems.number(
+            fields["adjust"].text, fields["adjust"].line, "<iaPair> <adjust>", minimum=0, maximum=1
+        )
         if None not in ids and rate is not None:
             pairs.append({"actor": ids[0], "toward": ids[1], "rate": rate})
     if pairs:
