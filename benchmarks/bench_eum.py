@@ -135,18 +135,15 @@ def main() -> None:
     batch = example_draws(10_000)
     spec = registry.get("eum")
     params = eum.Params(rounds=10)
-    threads = eum._workers()
-    wall, cpu, out = best_of(lambda: run_model(spec, batch, params), repeats)
+    threads = len(os.sched_getaffinity(0))
+    wall, cpu, out = best_of(lambda: run_model(spec, batch, params, threads=threads), repeats)
     print("| implementation | seconds | draws/s | vs kingmaker |")
     print("|---|---:|---:|---:|")
     print(
         f"| kingmaker eum, {threads} threads | {wall:.3f} (CPU {cpu:.3f}) | "
         f"{10_000 / wall:,.0f} | 1 |"
     )
-    real = eum._workers
-    eum._workers = lambda: 1
-    wall1, _, _ = best_of(lambda: run_model(spec, batch, params), repeats)
-    eum._workers = real
+    wall1, _, _ = best_of(lambda: run_model(spec, batch, params, threads=1), repeats)
     print(f"| kingmaker eum, 1 thread | {wall1:.3f} | {10_000 / wall1:,.0f} | {wall1 / wall:.1f} |")
     cap, pos, sal = (
         np.asarray(a[:1, :, 0]) for a in (batch.capability, batch.position, batch.salience)

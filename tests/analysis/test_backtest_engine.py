@@ -154,7 +154,7 @@ def _plan(kernel, stochastic=False):
 
 
 def test_a_failing_model_is_reported_not_dropped():
-    def kernel(cap, pos, sal, lo, hi, params):
+    def kernel(cap, pos, sal, lo, hi, params, rng, threads):
         if pos.shape[1] == 3:
             raise ValueError("three is a crowd")
         return static_output(weighted_mean(cap, pos, sal), pos)
@@ -165,7 +165,7 @@ def test_a_failing_model_is_reported_not_dropped():
 
 
 def test_stochastic_models_get_a_stream_per_scenario():
-    def kernel(cap, pos, sal, lo, hi, params, rng):
+    def kernel(cap, pos, sal, lo, hi, params, rng, threads):
         return static_output(weighted_mean(cap, pos, sal) + rng.normal(size=pos.shape[0]), pos)
 
     plan = _plan(kernel, stochastic=True)
@@ -240,7 +240,9 @@ def test_a_process_pool_executor_gives_the_same_results(equal_run):
 def test_scenario_scope_models_run_scenario_by_scenario():
     from kingmaker.models.base import ScenarioOutput
 
-    def kernel(batch, params):  # the unweighted mean of the present positions, per issue
+    def kernel(
+        batch, params, rng, threads
+    ):  # the unweighted mean of the present positions, per issue
         pos = np.where(batch.present, batch.position, 0.0)
         mean = pos.sum(axis=1) / batch.present.sum(axis=0)
         size = batch.size

@@ -25,7 +25,7 @@ class JitterParams(ModelParams):
 
 
 def jitter_kernel(
-    capability, position, salience, lo, hi, params: JitterParams, rng: np.random.Generator
+    capability, position, salience, lo, hi, params: JitterParams, rng: np.random.Generator, threads
 ) -> IssueOutput:
     """Weighted mean plus noise; a random number of rounds; converges with p_converge."""
     rows = position.shape[0]
@@ -61,7 +61,7 @@ class ShockParams(ModelParams):
     noise: float = 2.0
 
 
-def shock_kernel(batch, params: ShockParams, rng: np.random.Generator) -> ScenarioOutput:
+def shock_kernel(batch, params: ShockParams, rng: np.random.Generator, threads) -> ScenarioOutput:
     """Every issue's weighted mean shifted by one common random shock per draw."""
     w = np.where(batch.present, batch.capability * batch.salience, 0.0)
     x = np.where(batch.present, batch.position, 0.0)
@@ -92,7 +92,9 @@ class GappyParams(ModelParams):
     above: float = 50.0
 
 
-def gappy_kernel(capability, position, salience, lo, hi, params: GappyParams) -> IssueOutput:
+def gappy_kernel(
+    capability, position, salience, lo, hi, params: GappyParams, rng, threads
+) -> IssueOutput:
     """The weighted mean, but no answer (NaN) when it lands above ``above``: a model that
     fails on some draws."""
     w = effective_weights(capability, salience)

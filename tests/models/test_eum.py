@@ -26,10 +26,10 @@ def params(**kw) -> eum.Params:
     return registry.make_params(registry.get("eum"), kw)
 
 
-def run_rows(cap, pos, sal, lo=0.0, hi=100.0, **kw):
+def run_rows(cap, pos, sal, lo=0.0, hi=100.0, threads=1, **kw):
     cap, pos, sal = (np.atleast_2d(np.asarray(a, float)) for a in (cap, pos, sal))
     R = pos.shape[0]
-    return eum.simulate(cap, pos, sal, np.full(R, lo), np.full(R, hi), params(**kw))
+    return eum.simulate(cap, pos, sal, np.full(R, lo), np.full(R, hi), params(**kw), threads)
 
 
 def oracle(cap, pos, sal, lo=0.0, hi=100.0, **kw):
@@ -183,13 +183,11 @@ def test_a_batch_equals_its_rows_run_alone(batch, kw):
         assert together.forecast[r] == alone.forecast[0]
 
 
-def test_threads_do_not_change_results(monkeypatch):
+def test_threads_do_not_change_results():
     rng = np.random.default_rng(7)
     cap, pos, sal = rng.random((600, 9)), 100 * rng.random((600, 9)), rng.random((600, 9))
-    monkeypatch.setattr(eum, "_workers", lambda: 1)
-    one = run_rows(cap, pos, sal, variant="corrected", stopping="converge", rounds=40)
-    monkeypatch.setattr(eum, "_workers", lambda: 3)
-    three = run_rows(cap, pos, sal, variant="corrected", stopping="converge", rounds=40)
+    one = run_rows(cap, pos, sal, variant="corrected", stopping="converge", rounds=40, threads=1)
+    three = run_rows(cap, pos, sal, variant="corrected", stopping="converge", rounds=40, threads=3)
     assert np.array_equal(one.trajectory, three.trajectory)
     assert np.array_equal(one.extras["move_eu"], three.extras["move_eu"], equal_nan=True)
     assert (one.stop_reason == "converged").any() and (one.stop_reason != "converged").any()

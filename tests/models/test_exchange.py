@@ -355,13 +355,14 @@ def test_each_draw_of_a_batch_runs_as_on_its_own():
         ),
     )
     params = Params(rounds=4)
-    together = kernel(batch, params)
+    together = kernel(batch, params, None)
     for b in range(4):
         alone = kernel(
             batch.replace(
                 **{k: getattr(batch, k)[b : b + 1] for k in ("capability", "position", "salience")}
             ),
             params,
+            None,
         )
         np.testing.assert_allclose(
             together.extras["outcomes"][b], alone.extras["outcomes"][0], rtol=1e-12, atol=1e-12

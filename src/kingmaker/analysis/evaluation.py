@@ -12,6 +12,7 @@ whichever executor ran the blocks.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -76,6 +77,8 @@ class Job:
     stream: str = "draw"
     keep_inputs: bool = True
     design: Design | None = None
+    #: threads each block's models may use; :func:`evaluate` sets it from the executor
+    threads: int = 1
     _layout: list = field(default_factory=list, repr=False, compare=False)
 
     @property
@@ -130,7 +133,7 @@ def evaluate_block(job: Job, block: Block) -> Evaluation:
             if m.spec.is_stochastic(m.params)
             else None
         )
-        result = run_model(m.spec, batch, m.params, rng, keep_trajectory=False)
+        result = run_model(m.spec, batch, m.params, rng, keep_trajectory=False, threads=job.threads)
         forecast[m.key] = np.asarray(result.forecast, dtype=np.float64)
         converged[m.key] = np.asarray(result.converged, dtype=bool)
         rounds[m.key] = np.asarray(result.rounds, dtype=np.int64)
@@ -178,6 +181,7 @@ def evaluate(
     if rows is None or rows < 1:
         raise ValueError("nothing to evaluate: rows must be >= 1")
     executor = executor or InProcess()
+    job = dataclasses.replace(job, threads=executor.threads)
     blocks = blocks_for(rows)
     n_chunks = (
         executor.chunk_count(len(blocks))

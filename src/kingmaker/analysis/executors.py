@@ -36,6 +36,16 @@ from ..errors import ExecutorError
 CHUNKS_PER_WORKER = 4
 
 Done = Callable[[int], None]
+
+
+def available_cores() -> int:
+    """Cores this process may run on (its CPU affinity where the system tells it)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
 _ADDRESS = re.compile(r"^(tcp|tls)://(\[[0-9A-Fa-f:.]+\]|[^\s:/\[\]]+):\d{1,5}$")
 
 
@@ -48,6 +58,9 @@ class Executor(abc.ABC):
 
     name = "executor"
     workers = 1
+    #: Threads each work item may use (passed down to the model kernels): the executor
+    #: decides parallelism, so K workers never start K x cores threads.
+    threads = 1
 
     @abc.abstractmethod
     def completed(
@@ -101,9 +114,15 @@ class Executor(abc.ABC):
 
 
 class InProcess(Executor):
-    """Runs every item here, one after the other."""
+    """Runs every item here, one after the other; models may use ``threads`` threads
+    (default: every core this process may use)."""
 
     name = "in-process"
+
+    def __init__(self, threads: int | None = None):
+        if threads is not None and threads < 1:
+            raise ExecutorError(f"threads must be at least 1, got {threads}")
+        self.threads = threads or available_cores()
 
     def completed(self, fn, shared, items):
         for k, item in enumerate(items):
@@ -125,6 +144,7 @@ class ProcessPool(Executor):
         if workers < 1:
             raise ExecutorError(f"the number of workers must be at least 1, got {workers}")
         self.workers = workers
+        self.threads = max(1, available_cores() // workers)
         self._pool = _Pool(max_workers=workers, mp_context=_context())
 
     def completed(self, fn, shared, items):
@@ -214,7 +234,8 @@ def make_executor(
     """The executor the command-line options ask for.
 
     ``scheduler`` -> an existing Dask cluster; ``dask`` -> a Dask LocalCluster of ``workers``
-    processes; ``workers`` > 1 alone -> a local process pool; otherwise in-process.
+    processes; ``workers`` > 1 alone -> a local process pool; ``workers`` = 1 -> in-process on
+    one thread; otherwise in-process on every core.
     """
     if workers is not None and workers < 1:
         raise ExecutorError(f"--workers must be at least 1, got {workers}")
@@ -229,7 +250,7 @@ def make_executor(
         return DaskExecutor(workers=workers or os.cpu_count() or 1)
     if workers is not None and workers > 1:
         return ProcessPool(workers)
-    return InProcess()
+    return InProcess(threads=workers)
 
 
 def split(units: int, chunks: int) -> list[range]:

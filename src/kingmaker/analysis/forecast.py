@@ -21,6 +21,7 @@ from ..randomness import SeedLike, generator, normalize_seed, seed_value
 from ..results import Forecast, IssueForecast, ModelRun
 from ..scenario.compile import ScenarioArrays, compile_scenario
 from ..scenario.schema import Scenario
+from .executors import available_cores
 
 
 def resolve_models(
@@ -80,8 +81,13 @@ def forecast(
     rounds: int | None = None,
     seed: SeedLike = None,
     settings: Mapping[str, Mapping[str, Any]] | None = None,
+    threads: int | None = None,
 ) -> Forecast:
-    """Forecast every issue of a scenario with each model; see the module docstring."""
+    """Forecast every issue of a scenario with each model; see the module docstring.
+
+    ``threads``: how many threads a model may use (default: every core this process may use).
+    """
+    threads = threads or available_cores()
     plan = resolve_models(scenario, models, variant=variant, rounds=rounds, settings=settings)
     arrays = compile_scenario(scenario)
     seq = normalize_seed(seed)
@@ -89,7 +95,7 @@ def forecast(
     runs = []
     for key, spec, params in plan:
         rng = generator(seq, "forecast", key) if spec.is_stochastic(params) else None
-        result = run_model(spec, batch, params, rng)
+        result = run_model(spec, batch, params, rng, threads=threads)
         runs.append(_model_run(key, spec, params, result, arrays))
     return Forecast(
         scenario=scenario.id,

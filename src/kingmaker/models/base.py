@@ -4,12 +4,19 @@ A model is a :class:`ModelSpec`: a name, a pydantic ``Params`` class (its settin
 ``variant`` when it has variants) and a pure kernel. Kernels come in two scopes:
 
 * ``"issue"``: one issue at a time, over a batch of rows. ``kernel(cap, pos, sal, lo, hi,
-  params)`` receives (R, n) arrays of the actors present on the issue and (R,) scale bounds,
-  and returns an :class:`IssueOutput`. The engine folds draws x issues into rows, so one call
-  runs every draw of every issue that has the same actors.
+  params, rng, threads)`` receives (R, n) arrays of the actors present on the issue and (R,)
+  scale bounds, and returns an :class:`IssueOutput`. The engine folds draws x issues into
+  rows, so one call runs every draw of every issue that has the same actors.
 * ``"scenario"``: all issues at once (models that trade across issues or use several
-  dimensions). ``kernel(batch, params)`` returns a :class:`ScenarioOutput`, whose rounds,
-  convergence and stop reason are per draw, or per draw and issue when issues ran apart.
+  dimensions). ``kernel(batch, params, rng, threads)`` returns a :class:`ScenarioOutput`,
+  whose rounds, convergence and stop reason are per draw, or per draw and issue when issues
+  ran apart.
+
+Every kernel receives the same trailing arguments: ``rng``, the generator it must draw every
+random number from (None when the model's settings draw none; deterministic kernels ignore
+it), and ``threads``, how many threads it may use (the executor decides: a kernel never sizes
+a pool from the machine's cores, so K worker processes do not each start a thread per core).
+Results must not depend on ``threads``.
 
 :func:`run_model` returns a :class:`BatchResult` of the same shape whatever the scope.
 Kernels do no I/O, keep no state and draw random numbers only from the generator they are given.
@@ -137,14 +144,18 @@ def run_model(
     params: ModelParams,
     rng: np.random.Generator | None = None,
     keep_trajectory: bool = True,
+    threads: int = 1,
 ) -> BatchResult:
-    """Run a model on every draw of a batch; issue-scope kernels are folded over issues."""
+    """Run a model on every draw of a batch; issue-scope kernels are folded over issues.
+
+    ``rng`` is passed to the kernel only when the model's settings draw random numbers;
+    ``threads`` is the number of threads the kernel may use.
+    """
+    if threads < 1:
+        raise ValueError(f"threads must be at least 1, got {threads}")
+    rng = rng if spec.is_stochastic(params) else None
     if spec.scope == "scenario":
-        out: ScenarioOutput = (
-            spec.kernel(batch, params, rng)
-            if spec.is_stochastic(params)
-            else spec.kernel(batch, params)
-        )
+        out: ScenarioOutput = spec.kernel(batch, params, rng, threads)
         m = batch.n_issues
 
         def per_issue(a) -> np.ndarray:  # (B,) or (B, m) -> (B, m)
@@ -169,10 +180,10 @@ def run_model(
             per_issue(np.asarray(reason, dtype=object)),
             dict(out.extras),
         )
-    return _run_issue_model(spec, batch, params, rng, keep_trajectory)
+    return _run_issue_model(spec, batch, params, rng, keep_trajectory, threads)
 
 
-def _run_issue_model(spec, batch: Batch, params, rng, keep_trajectory) -> BatchResult:
+def _run_issue_model(spec, batch: Batch, params, rng, keep_trajectory, threads) -> BatchResult:
     B, n, m = batch.size, batch.n_actors, batch.n_issues
     forecast = np.full((B, m), np.nan)
     rounds = np.zeros((B, m), dtype=np.int64)
@@ -195,9 +206,15 @@ def _run_issue_model(spec, batch: Batch, params, rng, keep_trajectory) -> BatchR
 
         lo = np.tile(batch.scale_min[issues], B)
         hi = np.tile(batch.scale_max[issues], B)
-        args = (fold(batch.capability), fold(batch.position), fold(batch.salience), lo, hi, params)
-        out: IssueOutput = (
-            spec.kernel(*args, rng) if spec.is_stochastic(params) else spec.kernel(*args)
+        out: IssueOutput = spec.kernel(
+            fold(batch.capability),
+            fold(batch.position),
+            fold(batch.salience),
+            lo,
+            hi,
+            params,
+            rng,
+            threads,
         )
         forecast[:, issues] = out.forecast.reshape(B, g)
         rounds[:, issues] = np.asarray(out.rounds).reshape(B, g)

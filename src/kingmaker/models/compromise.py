@@ -23,7 +23,7 @@ def weighted_mean(capability: np.ndarray, position: np.ndarray, salience: np.nda
     return (w * position).sum(axis=-1) / w.sum(axis=-1)
 
 
-def kernel(capability, position, salience, lo, hi, params: Params) -> IssueOutput:
+def kernel(capability, position, salience, lo, hi, params: Params, rng, threads) -> IssueOutput:
     return static_output(weighted_mean(capability, position, salience), position)
 
 

@@ -68,7 +68,7 @@ def _winner_chunk(w: np.ndarray, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]
     return np.where(exists, cw, choice), exists
 
 
-def kernel(capability, position, salience, lo, hi, params: Params) -> IssueOutput:
+def kernel(capability, position, salience, lo, hi, params: Params, rng, threads) -> IssueOutput:
     winner, exists = condorcet_winner(capability, position, salience)
     out = static_output(winner, position)
     return IssueOutput(

@@ -14,14 +14,14 @@ Speed: the replication re-sums all n^3 votes for each of its ~n^3 probability lo
 per round. Here each actor's vote on each pair is computed once per round (O(n^3), one pass
 over the voters serving both directions of a pair) and every power once (O(n^2)). The round
 loop of each row is compiled with numba (cached after the first use); chunks of rows run in
-threads, and a row's rounds run in one compiled call. Votes are summed directly, voter by
-voter, never as differences of larger sums: the pairwise probability divides two such sums,
-and cancellation would make it noise when few votes separate a pair.
+as many threads as the caller allows (``threads``), and a row's rounds run in one compiled
+call. Votes are summed directly, voter by voter, never as differences of larger sums: the
+pairwise probability divides two such sums, and cancellation would make it noise when few
+votes separate a pair.
 """
 
 from __future__ import annotations
 
-import os
 from concurrent.futures import ThreadPoolExecutor
 from typing import Literal
 
@@ -509,18 +509,11 @@ def _hold(traj, mean, median, risk, kind, partner, eu, done):
 # batched driver
 
 
-def _workers() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
-
-
-def _in_threads(fn, rows: np.ndarray, args: tuple, work: int) -> None:
-    """fn(rows_chunk, *args) over contiguous chunks of rows, one thread per core when the work
-    (about rows x n^2 x rounds) is worth it. Rows are independent and write disjoint parts of
-    the outputs, so the results do not depend on the number of threads."""
-    k = min(_workers(), rows.size, max(1, work // _WORK_PER_THREAD))
+def _in_threads(fn, rows: np.ndarray, args: tuple, work: int, threads: int) -> None:
+    """fn(rows_chunk, *args) over contiguous chunks of rows, on up to ``threads`` threads when
+    the work (about rows x n^2 x rounds) is worth it. Rows are independent and write disjoint
+    parts of the outputs, so the results do not depend on the number of threads."""
+    k = min(threads, rows.size, max(1, work // _WORK_PER_THREAD))
     if k <= 1:
         fn(rows, *args)
         return
@@ -536,8 +529,11 @@ def _extend(a: np.ndarray, length: int) -> np.ndarray:
     return out
 
 
-def simulate(capability, position, salience, lo, hi, params: Params) -> IssueOutput:
-    """Run the model on R rows of n actors ((R, n) arrays, (R,) scale bounds)."""
+def simulate(
+    capability, position, salience, lo, hi, params: Params, threads: int = 1
+) -> IssueOutput:
+    """Run the model on R rows of n actors ((R, n) arrays, (R,) scale bounds), on up to
+    ``threads`` threads."""
     pos = np.ascontiguousarray(position, dtype=float)
     R, n = pos.shape
     w = np.ascontiguousarray(
@@ -585,7 +581,8 @@ def simulate(capability, position, salience, lo, hi, params: Params) -> IssueOut
             status,
             cycle,
         )
-        _in_threads(_run_rows, rows, args, work=rows.size * n * n * max(1, T - t_start))
+        work = rows.size * n * n * max(1, T - t_start)
+        _in_threads(_run_rows, rows, args, work, threads)
         rows = rows[status[rows] == _RUNNING]
         if not rows.size or T == params.rounds:
             break
@@ -621,8 +618,8 @@ def simulate(capability, position, salience, lo, hi, params: Params) -> IssueOut
     )
 
 
-def kernel(capability, position, salience, lo, hi, params: Params) -> IssueOutput:
-    return simulate(capability, position, salience, lo, hi, params)
+def kernel(capability, position, salience, lo, hi, params: Params, rng, threads) -> IssueOutput:
+    return simulate(capability, position, salience, lo, hi, params, threads)
 
 
 MODEL = ModelSpec(

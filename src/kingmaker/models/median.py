@@ -43,7 +43,7 @@ def weighted_median(
     return (xs[rows, low] + xs[rows, high]) / 2
 
 
-def kernel(capability, position, salience, lo, hi, params: Params) -> IssueOutput:
+def kernel(capability, position, salience, lo, hi, params: Params, rng, threads) -> IssueOutput:
     return static_output(weighted_median(capability, position, salience), position)
 
 

@@ -31,6 +31,7 @@ from ...models.base import ModelParams, ModelSpec, run_model
 from ...randomness import SeedLike, generator, normalize_seed, seed_value
 from ...scenario.compile import Batch, compile_scenario
 from ...scenario.schema import Scenario
+from ..executors import available_cores
 from ..forecast import resolve_models
 from .draws import draw_batch
 from .metrics import central_interval
@@ -217,19 +218,22 @@ def _run_entry(
     seq: np.random.SeedSequence,
     stage: str,
     failures: list[str],
+    threads: int = 1,
 ) -> np.ndarray:
     """(draws, issues) forecasts of one model on a chunk; NaN where the model failed."""
     spec, params = entry.spec, entry.params
     if spec.scope == "issue" and not spec.is_stochastic(params) and len(batches) > 1:
         try:
-            return run_model(spec, merge_batches(batches), params, keep_trajectory=False).forecast
+            merged = merge_batches(batches)
+            return run_model(spec, merged, params, keep_trajectory=False, threads=threads).forecast
         except Exception:  # find which scenario is at fault, below
             pass
     parts = []
     for sid, batch in zip(ids, batches, strict=True):
         rng = generator(seq, stage, sid, entry.key) if spec.is_stochastic(params) else None
         try:
-            parts.append(run_model(spec, batch, params, rng, keep_trajectory=False).forecast)
+            result = run_model(spec, batch, params, rng, keep_trajectory=False, threads=threads)
+            parts.append(result.forecast)
         except Exception as exc:  # reported with the results, never silently dropped
             failures.append(f"{sid}: {type(exc).__name__}: {exc}")
             parts.append(np.full((batch.size, batch.n_issues), np.nan))
@@ -242,6 +246,7 @@ def evaluate_chunk(
     seed: np.random.SeedSequence,
     draws: int = 0,
     levels: Sequence[float] = (0.8, 0.95),
+    threads: int = 1,
 ) -> ChunkResult:
     """Point forecasts (and, with draws, Monte Carlo intervals) of every model on a chunk."""
     arrays = [compile_scenario(s) for s in scenarios]
@@ -250,14 +255,16 @@ def evaluate_chunk(
     points = [a.batch(1) for a in arrays]
     failures: dict[str, list[str]] = {}
     forecasts = {
-        e.key: _run_entry(e, ids, points, seed, "forecast", failures.setdefault(e.key, []))[0]
+        e.key: _run_entry(
+            e, ids, points, seed, "forecast", failures.setdefault(e.key, []), threads
+        )[0]
         for e in plan
     }
     intervals: dict[str, np.ndarray] = {}
     if draws:
         sampled = [draw_batch(a, draws, generator(seed, "draws", a.scenario_id)) for a in arrays]
         for e in plan:
-            sims = _run_entry(e, ids, sampled, seed, "draws", failures[e.key])
+            sims = _run_entry(e, ids, sampled, seed, "draws", failures[e.key], threads)
             bounds = [np.stack(central_interval(sims, lv, axis=0), axis=-1) for lv in levels]
             intervals[e.key] = np.stack(bounds, axis=1)  # (issues, levels, 2)
     return ChunkResult(
@@ -389,7 +396,13 @@ def run_backtest(
     seq = normalize_seed(seed)
     scenarios = target.scenarios
     chunks = [scenarios[k : k + chunk_size] for k in range(0, len(scenarios), chunk_size)]
-    fn = functools.partial(evaluate_chunk, plan=plan, seed=seq, draws=draws, levels=tuple(levels))
+    # an Executor says how many threads each chunk may use; a plain callable: one
+    threads = getattr(executor, "threads", None) or (
+        1 if executor is not None else available_cores()
+    )
+    fn = functools.partial(
+        evaluate_chunk, plan=plan, seed=seq, draws=draws, levels=tuple(levels), threads=threads
+    )
     done = [0]
 
     def tick(k: int, _result: ChunkResult) -> None:

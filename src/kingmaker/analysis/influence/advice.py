@@ -29,7 +29,7 @@ from ...results import jsonable
 from ...scenario.compile import PARAMETERS, compile_scenario
 from ...scenario.interventions import InterventionError, apply_with_moves
 from ...scenario.schema import Intervention, Scenario
-from ..executors import Executor
+from ..executors import Executor, available_cores
 from ..uncertainty import (
     DifferenceSummary,
     Distribution,
@@ -269,7 +269,8 @@ def advise(
     parsed = [Target.parse(scenario, t) for t in targets]
     tick = progress or (lambda stage, done, total: None)
     shape = (len(plan), len(arrays.issue_ids))
-    base = forecast_values(arrays, {}, plan, seq)[0]
+    threads = executor.threads if executor is not None else available_cores()
+    base = forecast_values(arrays, {}, plan, seq, threads)[0]
 
     # presets
     chosen = [
@@ -290,7 +291,9 @@ def advise(
         dict(
             zip(
                 applied,
-                forecast_scenarios([c for c, _ in applied.values()], plan, seq, arrays.issue_ids),
+                forecast_scenarios(
+                    [c for c, _ in applied.values()], plan, seq, arrays.issue_ids, threads
+                ),
                 strict=True,
             )
         )
@@ -326,9 +329,8 @@ def advise(
             )
             for lv in single
         ]
-        after = forecast_values(
-            arrays, {p: np.concatenate([x[p] for x in parts]) for p in PARAMETERS}, plan, seq
-        )
+        values = {p: np.concatenate([x[p] for x in parts]) for p in PARAMETERS}
+        after = forecast_values(arrays, values, plan, seq, threads)
         outcomes += [
             _outcome(lv.intervention, lv.kind, lv.cost, a, base, objective, lv)
             for lv, a in zip(single, after, strict=True)
@@ -340,7 +342,7 @@ def advise(
         except InterventionError:
             continue  # e.g. an issue would be left without actors
     if gone:
-        after = forecast_scenarios([s for _, s in gone], plan, seq, arrays.issue_ids)
+        after = forecast_scenarios([s for _, s in gone], plan, seq, arrays.issue_ids, threads)
         outcomes += [
             _outcome(lv.intervention, lv.kind, lv.cost, a, base, objective, lv)
             for (lv, _), a in zip(gone, after, strict=True)
@@ -407,7 +409,15 @@ def advise(
     for n, t in enumerate(parsed):
         tick("targets", n, len(parsed))
         target_out += smallest_changes(
-            scenario, arrays, plan, seq, t, base, propagate=propagate, tolerance=tolerance
+            scenario,
+            arrays,
+            plan,
+            seq,
+            t,
+            base,
+            propagate=propagate,
+            tolerance=tolerance,
+            threads=threads,
         )
     if parsed:
         tick("targets", len(parsed), len(parsed))

@@ -217,6 +217,7 @@ def smallest_changes(
     propagate: bool = True,
     tolerance: float = 2e-3,
     keep: int = 10,
+    threads: int = 1,
 ) -> list[TargetResult]:
     """For each model, the cheapest single changes (at most ``keep``) that reach ``target``.
 
@@ -255,7 +256,7 @@ def smallest_changes(
     # grid: (families, GRID, models)
     grid_sizes = [(f, f.limit * g / GRID) for f in numeric for g in range(1, GRID + 1)]
     grid = (
-        forecast_values(arrays, numbers(grid_sizes), plan, seed)[:, :, j].reshape(
+        forecast_values(arrays, numbers(grid_sizes), plan, seed, threads)[:, :, j].reshape(
             len(numeric), GRID, len(plan)
         )
         if numeric
@@ -274,7 +275,7 @@ def smallest_changes(
     ok = [k for k, s in enumerate(gone) if s is not None]
     left = np.full((len(leaving), len(plan)), np.nan)
     if ok:
-        got = forecast_scenarios([gone[k] for k in ok], plan, seed, arrays.issue_ids)
+        got = forecast_scenarios([gone[k] for k in ok], plan, seed, arrays.issue_ids, threads)
         left[ok] = got[:, :, j]
 
     results = []
@@ -305,6 +306,7 @@ def smallest_changes(
                 numbers([(numeric[i], t) for i, t in zip(todo, mid, strict=True)]),
                 sub,
                 seed,
+                threads,
             )[:, 0, j]
             yes = reached(got, k) & np.isfinite(got)
             hi[todo[yes]], value[todo[yes]] = mid[yes], got[yes]

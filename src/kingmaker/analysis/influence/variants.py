@@ -29,6 +29,7 @@ def forecast_values(
     values: Mapping[str, np.ndarray],
     plan: Sequence[PlannedModel],
     seed: np.random.SeedSequence,
+    threads: int = 1,
 ) -> np.ndarray:
     """Forecasts (K, models, issues) of K variants of ``arrays`` given by their numbers
     ``values[p]`` (K, n, m) for p in capability/position/salience (missing: the base)."""
@@ -47,13 +48,15 @@ def forecast_values(
                 batch = base.replace(**{p: full[p][row : row + 1] for p in PARAMETERS})
                 rng = generator(seed, "forecast", m.key)
                 out[row, k] = run_model(
-                    m.spec, batch, m.params, rng, keep_trajectory=False
+                    m.spec, batch, m.params, rng, keep_trajectory=False, threads=threads
                 ).forecast[0]
             continue
         for start in range(0, size, CHUNK):
             rows = slice(start, min(size, start + CHUNK))
             batch = base.replace(**{p: np.ascontiguousarray(full[p][rows]) for p in PARAMETERS})
-            out[rows, k] = run_model(m.spec, batch, m.params, None, keep_trajectory=False).forecast
+            out[rows, k] = run_model(
+                m.spec, batch, m.params, None, keep_trajectory=False, threads=threads
+            ).forecast
     return out
 
 
@@ -62,6 +65,7 @@ def forecast_scenarios(
     plan: Sequence[PlannedModel],
     seed: np.random.SeedSequence,
     issue_ids: Sequence[str],
+    threads: int = 1,
 ) -> np.ndarray:
     """Forecasts (len(scenarios), models, issues in ``issue_ids`` order) of whole scenarios;
     those with the same actors, issues and presence run as one stack."""
@@ -81,7 +85,7 @@ def forecast_scenarios(
     for members in groups.values():
         first = members[0][1]
         values = {p: np.stack([a.value[p] for _, a in members]) for p in PARAMETERS}
-        got = forecast_values(first, values, plan, seed)
+        got = forecast_values(first, values, plan, seed, threads)
         cols = [first.issue_ids.index(i) for i in issue_ids]
         out[[k for k, _ in members]] = got[:, :, cols]
     return out

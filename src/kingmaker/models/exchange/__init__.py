@@ -157,7 +157,9 @@ def possible_exchanges(
     )
 
 
-def kernel(batch: Batch, params: Params, rng: np.random.Generator | None = None) -> ScenarioOutput:
+def kernel(
+    batch: Batch, params: Params, rng: np.random.Generator | None, threads: int = 1
+) -> ScenarioOutput:
     """Run the exchange model on every draw of a batch (see the module docstring)."""
     _check_rng(params, rng)
     present = batch.present

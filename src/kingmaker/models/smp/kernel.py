@@ -122,7 +122,9 @@ def _tasks(batch: Batch, mode: str) -> list[_Task]:
     return tasks
 
 
-def kernel(batch: Batch, params: Params, rng: np.random.Generator | None = None) -> ScenarioOutput:
+def kernel(
+    batch: Batch, params: Params, rng: np.random.Generator | None, threads: int = 1
+) -> ScenarioOutput:
     """Run KTAB's SMP on every draw of a batch; see the module docstring."""
     mode = choose_dimensions(batch, params)
     accommodation = accommodation_matrix(params, batch.actor_ids)
