@@ -14,8 +14,8 @@ import argparse
 import time
 
 import kingmaker
+from kingmaker.analysis.backtest.deu3_target import backtest_target
 from kingmaker.analysis.backtest.engine import run_backtest
-from kingmaker.datasets.deu3 import backtest_target
 
 MODELS = ["compromise", "median", "condorcet"]
 

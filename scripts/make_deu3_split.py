@@ -4,7 +4,7 @@ Run once when the split is defined: `python scripts/make_deu3_split.py`. The tes
 that the committed file equals what this procedure produces, so the split cannot drift.
 """
 
-from kingmaker.datasets.deu3 import make_split, split_path, split_text
+from kingmaker.analysis.backtest.deu3_target import make_split, split_path, split_text
 
 if __name__ == "__main__":
     path = split_path()

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import kingmaker
-from kingmaker.analysis.backtest import backtest, scenario_target, summarize
+from kingmaker.analysis.backtest import backtest, deu3_target, scenario_target, summarize
 from kingmaker.analysis.backtest.draws import draw_batch
 from kingmaker.analysis.backtest.engine import (
     ModelEntry,
@@ -27,7 +27,7 @@ BASELINES = ["compromise", "median", "condorcet"]
 
 @pytest.fixture(scope="module")
 def equal_run():
-    return run_backtest(deu3.backtest_target(), BASELINES)
+    return run_backtest(deu3_target.backtest_target(), BASELINES)
 
 
 def test_compromise_mae_on_all_of_deu3(equal_run):
@@ -57,13 +57,13 @@ def test_published_reference_figures(equal_run):
     sq = equal_run.references["status-quo"]
     ok = np.isfinite(sq)
     assert ok.sum() == 253 and np.mean(np.abs(sq - obs)[ok]) == pytest.approx(51.1107, abs=1e-4)
-    gdp = run_backtest(deu3.backtest_target(capability="gdp"), ["compromise"])
+    gdp = run_backtest(deu3_target.backtest_target(capability="gdp"), ["compromise"])
     assert np.mean(np.abs(gdp.forecasts["compromise"] - obs)) == pytest.approx(23.2237, abs=1e-4)
 
 
 def test_forecasts_do_not_depend_on_unit_or_chunking(equal_run):
-    by_issue = run_backtest(deu3.backtest_target(unit="issue"), BASELINES, chunk_size=1000)
-    chunked = run_backtest(deu3.backtest_target(), BASELINES, chunk_size=7)
+    by_issue = run_backtest(deu3_target.backtest_target(unit="issue"), BASELINES, chunk_size=1000)
+    chunked = run_backtest(deu3_target.backtest_target(), BASELINES, chunk_size=7)
     for key in BASELINES:
         np.testing.assert_allclose(
             by_issue.forecasts[key], equal_run.forecasts[key], rtol=0, atol=1e-12
@@ -203,7 +203,7 @@ def test_draws_stay_in_their_ranges_and_follow_pert():
 
 
 def test_calibration_intervals_from_draws():
-    target = deu3.backtest_target(uncertainty=deu3.Uncertainty())
+    target = deu3_target.backtest_target(uncertainty=deu3.Uncertainty())
     small = type(target)(
         target.name,
         target.title,
@@ -227,7 +227,7 @@ def test_a_process_pool_executor_gives_the_same_results(equal_run):
     """The executor seam: chunks are picklable and results come back in chunk order."""
     from concurrent.futures import ProcessPoolExecutor
 
-    target = deu3.backtest_target()
+    target = deu3_target.backtest_target()
     with ProcessPoolExecutor(max_workers=2) as pool:
         pooled = run_backtest(
             target, BASELINES, chunk_size=32, executor=lambda fn, chunks: pool.map(fn, chunks)

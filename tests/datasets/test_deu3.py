@@ -237,14 +237,3 @@ def test_bad_file_points_at_the_line(tmp_path):
     header_only.write_text("a\tb\n1\t2\n3\t4\n", encoding="utf-8")
     with pytest.raises(ScenarioError, match="missing DEU III columns"):
         deu3.read_deu3(header_only)
-
-
-def test_split_is_reproduced_by_its_procedure():
-    """The committed split is exactly what the seeded procedure makes (no drift, no edits)."""
-    committed = deu3.read_split()
-    assert committed == deu3.make_split()
-    assert deu3.split_path().read_text(encoding="utf-8") == deu3.split_text(committed)
-    test = {r.proposal for r in committed if r.part == "test"}
-    train = {r.proposal for r in committed if r.part == "train"}
-    assert not test & train
-    assert len(committed) == 353 and sum(r.part == "test" for r in committed) == 106

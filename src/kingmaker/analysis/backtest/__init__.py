@@ -33,9 +33,9 @@ def backtest_target(
     if isinstance(source, Target):
         return source
     if isinstance(source, str) and source in DATASETS:
-        from ...datasets import deu3
+        from .deu3_target import backtest_target as deu3_target
 
-        return deu3.backtest_target(
+        return deu3_target(
             capability=capability or "equal", unit=unit or "proposal", uncertainty=uncertainty
         )
     if capability is not None or unit is not None:

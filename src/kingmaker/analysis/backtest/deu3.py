@@ -15,6 +15,7 @@ import numpy as np
 from ...datasets import deu3 as data
 from ...errors import KingmakerError
 from .candidates import generic_families, option_family, scaled_actors
+from .deu3_target import backtest_target, read_split
 from .engine import Executor, case_batch, run_backtest
 from .leaderboard import Leaderboard, summarize
 from .metrics import Coverage, conformal_halfwidth, coverage
@@ -89,7 +90,7 @@ def data_notes(path=None) -> DataNotes:
 
 def split_masks(target) -> tuple[np.ndarray, np.ndarray]:
     """(test mask, fold numbers) of a DEU III target's cases from the committed split."""
-    rows = {r.issue: r for r in data.read_split()}
+    rows = {r.issue: r for r in read_split()}
     missing = [c.issue for c in target.cases if c.issue not in rows]
     if missing or len(rows) != len(target.cases):
         raise KingmakerError(
@@ -120,7 +121,7 @@ def deu3_families(target) -> list[Family]:
             "capability-option",
             "weighted mean under each capability option of the loader",
             data.CAPABILITIES,
-            lambda o: case_batch(data.backtest_target(capability=o)),
+            lambda o: case_batch(backtest_target(capability=o)),
         )
     )
     families.append(
@@ -128,7 +129,7 @@ def deu3_families(target) -> list[Family]:
             "missing-salience",
             "weighted mean with the salience given to actors whose salience is missing",
             [f"{v:g}" for v in MISSING_SALIENCE_GRID],
-            lambda o: case_batch(data.backtest_target(missing_salience=float(o))),
+            lambda o: case_batch(backtest_target(missing_salience=float(o))),
         )
     )
     return families
@@ -152,7 +153,7 @@ def deu3_report(
 
     boards = {}
     for option in data.CAPABILITIES:
-        target = data.backtest_target(capability=option)
+        target = backtest_target(capability=option)
         run = run_backtest(
             target,
             models,
@@ -162,11 +163,11 @@ def deu3_report(
             progress=stage(f"capability {option}"),
         )
         boards[option] = summarize(run, resamples=resamples, seed=seed)
-    equal = data.backtest_target()
+    equal = backtest_target()
     test, fold = split_masks(equal)
     calibration = None
     if draws:
-        ranged = data.backtest_target(uncertainty=uncertainty)
+        ranged = backtest_target(uncertainty=uncertainty)
         run = run_backtest(
             ranged,
             models,
