@@ -18,6 +18,7 @@ from .__about__ import __version__
 from .analysis.backtest import backtest
 from .analysis.forecast import forecast
 from .analysis.influence import Advice, advise
+from .analysis.inputs import build_scenario, load_scenario, parse_scenario_text
 from .analysis.sensitivity import Sensitivity, sensitivity
 from .analysis.uncertainty import Comparison, Simulation, compare, paired, simulate
 from .datasets.deu3 import load_deu3
@@ -29,12 +30,10 @@ from .scenario import (
     Scenario,
     compile_scenario,
     embedded_names,
-    load_scenario,
-    parse_scenario_text,
     save_scenario,
     scenario_text,
 )
-from .scenario.document import build_scenario, scenario_warnings
+from .scenario.document import scenario_warnings
 
 __all__ = [
     "DEFAULT_SCENARIO",

@@ -52,7 +52,8 @@ InputFormatOpt = Annotated[
 
 
 def load_source(source: str | None, input_format: str | None):
-    from ..scenario import DEFAULT_SCENARIO, load_scenario
+    from ..analysis.inputs import load_scenario
+    from ..scenario import DEFAULT_SCENARIO
 
     return load_scenario(source or DEFAULT_SCENARIO, format=input_format)
 

@@ -40,7 +40,8 @@ def validate(
 @app.command()
 def scenarios() -> None:
     """List the scenarios embedded in Kingmaker."""
-    from ..scenario import DEFAULT_SCENARIO, embedded_names, load_scenario
+    from ..analysis.inputs import load_scenario
+    from ..scenario import DEFAULT_SCENARIO, embedded_names
 
     table = Table(title="Embedded scenarios", title_justify="left")
     for col in ("Name", "Title", "Actors", "Issues"):

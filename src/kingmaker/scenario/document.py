@@ -1,26 +1,30 @@
 """From plain data (a parsed YAML/JSON document, or what an importer built) to a Scenario.
 
 This is the single gate every scenario passes: pydantic checks each part, then
-:mod:`.checks` checks the whole. Every problem is reported at once, each with the file, the
-place in the document and, when the reader knows it, the line.
+:mod:`.checks` checks the whole, then any extra ``checks`` the caller passes (checks that need
+knowledge this layer does not have, such as which models exist and which settings they
+accept: :data:`kingmaker.analysis.inputs.SCENARIO_CHECKS`). Every problem is reported at once,
+each with the file, the place in the document and, when the reader knows it, the line.
 """
 
 from __future__ import annotations
 
 import types
 import typing
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
 from ..errors import Problem, ScenarioError
-from . import checks
+from . import checks as scenario_checks
 from .schema import Scenario
 
 #: Maps a path into the document to a (line, column), both 1-based, or None when unknown.
 Locator = Callable[[tuple], "tuple[int, int | None] | None"]
+#: A check of a whole scenario: its problems as (path into the document, message) pairs.
+Check = Callable[[Scenario], "list[tuple[tuple, str]]"]
 
 
 def build_scenario(
@@ -28,7 +32,7 @@ def build_scenario(
     file: str | Path | None = None,
     locate: Locator | None = None,
     origin: Path | None = None,
-    check_models: bool = True,
+    checks: Sequence[Check] = (),
 ) -> Scenario:
     """Validate a document and return the Scenario, or raise ScenarioError listing every problem."""
     file_s = str(file) if file is not None else None
@@ -47,11 +51,9 @@ def build_scenario(
     except ValidationError as exc:
         raise ScenarioError(_from_pydantic(exc, doc, file_s, locate)) from None
 
-    errors, _ = checks.find_problems(scenario)
-    if check_models:
-        from ..models.registry import check_model_settings
-
-        errors += check_model_settings(scenario)
+    errors, _ = scenario_checks.find_problems(scenario)
+    for check in checks:
+        errors += check(scenario)
     if errors:
         raise ScenarioError([_problem(msg, path, file_s, locate) for path, msg in errors])
     if origin is not None:
@@ -60,7 +62,7 @@ def build_scenario(
 
 
 def scenario_warnings(scenario: Scenario, file: str | None = None) -> list[Problem]:
-    _, warnings = checks.find_problems(scenario)
+    _, warnings = scenario_checks.find_problems(scenario)
     return [_problem(msg, path, file, None) for path, msg in warnings]
 
 
@@ -72,7 +74,7 @@ def _problem(message: str, path: tuple, file: str | None, locate: Locator | None
             if found:
                 line, col = found
                 break
-    return Problem(message, checks.format_location(path), file, line, col)
+    return Problem(message, scenario_checks.format_location(path), file, line, col)
 
 
 def _kind(value: Any) -> str:
@@ -94,7 +96,7 @@ def _from_pydantic(
     for err in exc.errors(include_url=False):
         path, model = _document_path(err["loc"], doc)
         message = _message(err, path, doc, model)
-        key = (checks.format_location(path), message)
+        key = (scenario_checks.format_location(path), message)
         if key in seen:  # unions report one failure per member; keep the distinct ones
             continue
         seen.add(key)

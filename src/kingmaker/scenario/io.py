@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 
 from ..errors import Problem, ScenarioError
-from .document import build_scenario
+from .document import Check, build_scenario
 from .importers import IMPORTERS
 from .schema import Scenario
 from .yamlio import dump_json, dump_yaml, parse_json, parse_yaml
@@ -62,7 +63,11 @@ def detect_format(text: str, path: Path | None = None) -> str | None:
 
 
 def parse_scenario_text(
-    text: str, file: str | None = None, format: str | None = None, origin: Path | None = None
+    text: str,
+    file: str | None = None,
+    format: str | None = None,
+    origin: Path | None = None,
+    checks: Sequence[Check] = (),
 ) -> Scenario:
     """Build a Scenario from the text of a file in any supported format."""
     path = Path(file) if file else None
@@ -87,18 +92,24 @@ def parse_scenario_text(
         doc, locate = parse_json(text, file)
     else:
         doc, locate = IMPORTERS[fmt].read(text, file)
-    return build_scenario(doc, file=file, locate=locate, origin=origin)
+    return build_scenario(doc, file=file, locate=locate, origin=origin, checks=checks)
 
 
-def load_scenario(source: str | os.PathLike, format: str | None = None) -> Scenario:
-    """Load a scenario from a file path or by the name of an embedded scenario."""
+def load_scenario(
+    source: str | os.PathLike, format: str | None = None, checks: Sequence[Check] = ()
+) -> Scenario:
+    """Load a scenario from a file path or by the name of an embedded scenario.
+
+    ``checks``: extra whole-scenario checks (see :func:`.document.build_scenario`); the
+    package's :func:`kingmaker.load_scenario` adds the model-settings checks.
+    """
     from .embedded import embedded_path
 
     path = Path(source)
     if not path.exists():
         path = embedded_path(str(source))  # raises, with a suggestion, when there is none
     text = read_text(path)
-    return parse_scenario_text(text, str(source), format, origin=path.resolve())
+    return parse_scenario_text(text, str(source), format, origin=path.resolve(), checks=checks)
 
 
 def scenario_text(scenario: Scenario, format: str = "yaml") -> str:

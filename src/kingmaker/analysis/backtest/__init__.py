@@ -44,7 +44,7 @@ def backtest_target(
             "to a scenario, whose capabilities are its own"
         )
     if isinstance(source, str):
-        from ...scenario import load_scenario
+        from ..inputs import load_scenario
 
         source = load_scenario(source, format=input_format)
     return scenario_target(source)
