@@ -14,7 +14,7 @@ import kingmaker
 from kingmaker.analysis.influence.levers import apply_single, candidate_levers, proxy_links
 from kingmaker.analysis.influence.objective import Objective
 from kingmaker.analysis.influence.variants import forecast_values
-from kingmaker.analysis.uncertainty import plan_models
+from kingmaker.analysis.plan import plan_models
 from kingmaker.randomness import normalize_seed
 from kingmaker.scenario.compile import PARAMETERS
 from kingmaker.scenario.interventions import apply_intervention

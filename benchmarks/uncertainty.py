@@ -18,8 +18,9 @@ import numpy as np
 
 import kingmaker
 from kingmaker.analysis.executors import DaskExecutor, InProcess, ProcessPool
+from kingmaker.analysis.plan import plan_models
 from kingmaker.analysis.sampling import Layout, uncertain_factors
-from kingmaker.analysis.uncertainty import plan_models, simulate
+from kingmaker.analysis.uncertainty import simulate
 from kingmaker.models import registry
 from kingmaker.models.base import run_model
 from kingmaker.randomness import generator, normalize_seed

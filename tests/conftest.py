@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -25,3 +26,12 @@ def write(tmp_path):
         return path
 
     return _write
+
+
+_CREATED = re.compile(r'"created": "[^"]*"')
+
+
+def without_created(text: str) -> str:
+    """JSON text of records with their creation time blanked: the one field that differs
+    between two runs of the same inputs and seed (everything else must be the same bytes)."""
+    return _CREATED.sub('"created": ""', text)

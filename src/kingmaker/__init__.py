@@ -12,57 +12,95 @@ The Python API mirrors the command line::
     sim.summary("compromise", "issue")       # median, intervals, P(above/below), convergence
     kingmaker.sensitivity(scenario, seed=1)  # tornado and Sobol indices per issue
     kingmaker.advise(kingmaker.load_scenario("us-iraq-2020"), "iran", targets=["troops<30"])
+
+Every analysis returns a frozen record of :mod:`kingmaker.results` (``to_dict`` /
+``from_dict``). Names are imported when first used, so ``import kingmaker`` is cheap.
 """
 
-from .__about__ import __version__
-from .analysis.backtest import backtest
-from .analysis.forecast import forecast
-from .analysis.influence import Advice, advise
-from .analysis.inputs import build_scenario, load_scenario, parse_scenario_text
-from .analysis.sensitivity import Sensitivity, sensitivity
-from .analysis.uncertainty import Comparison, Simulation, compare, paired, simulate
-from .datasets.deu3 import load_deu3
-from .errors import KingmakerError, ScenarioError
-from .models.registry import available as available_models
-from .results import Forecast, IssueForecast, ModelRun
-from .scenario import (
-    DEFAULT_SCENARIO,
-    Scenario,
-    compile_scenario,
-    embedded_names,
-    save_scenario,
-    scenario_text,
-)
-from .scenario.document import scenario_warnings
+from __future__ import annotations
 
-__all__ = [
-    "DEFAULT_SCENARIO",
-    "Advice",
-    "Comparison",
-    "Forecast",
-    "IssueForecast",
-    "KingmakerError",
-    "ModelRun",
-    "Scenario",
-    "ScenarioError",
-    "Sensitivity",
-    "Simulation",
-    "__version__",
-    "advise",
-    "available_models",
-    "backtest",
-    "build_scenario",
-    "compare",
-    "compile_scenario",
-    "embedded_names",
-    "forecast",
-    "load_deu3",
-    "load_scenario",
-    "paired",
-    "parse_scenario_text",
-    "save_scenario",
-    "scenario_text",
-    "scenario_warnings",
-    "sensitivity",
-    "simulate",
-]
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from .__about__ import __version__
+
+#: Public name -> module that defines it (imported on first use).
+_EXPORTS = {
+    "advise": "analysis.influence",
+    "backtest": "analysis.backtest",
+    "build_scenario": "analysis.inputs",
+    "compare": "analysis.paired",
+    "forecast": "analysis.forecast",
+    "load_scenario": "analysis.inputs",
+    "paired": "analysis.paired",
+    "parse_scenario_text": "analysis.inputs",
+    "sensitivity": "analysis.sensitivity",
+    "simulate": "analysis.uncertainty",
+    "load_deu3": "datasets.deu3",
+    "KingmakerError": "errors",
+    "ScenarioError": "errors",
+    "Advice": "results",
+    "Comparison": "results",
+    "Forecast": "results",
+    "IssueForecast": "results",
+    "Leaderboard": "results",
+    "ModelRun": "results",
+    "Sensitivity": "results",
+    "Simulation": "results",
+    "DEFAULT_SCENARIO": "scenario.embedded",
+    "Scenario": "scenario.schema",
+    "compile_scenario": "scenario.compile",
+    "embedded_names": "scenario.embedded",
+    "save_scenario": "scenario.io",
+    "scenario_text": "scenario.io",
+    "scenario_warnings": "scenario.document",
+}
+
+
+def available_models() -> tuple[str, ...]:
+    """Names of the registered models."""
+    from .models.registry import available
+
+    return available()
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'kingmaker' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value  # later lookups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_EXPORTS])
+
+
+__all__ = ["__version__", "available_models", *sorted(_EXPORTS)]
+
+if TYPE_CHECKING:  # for type checkers and editors; nothing is imported at run time
+    from .analysis.backtest import backtest
+    from .analysis.forecast import forecast
+    from .analysis.influence import advise
+    from .analysis.inputs import build_scenario, load_scenario, parse_scenario_text
+    from .analysis.paired import compare, paired
+    from .analysis.sensitivity import sensitivity
+    from .analysis.uncertainty import simulate
+    from .datasets.deu3 import load_deu3
+    from .errors import KingmakerError, ScenarioError
+    from .results import (
+        Advice,
+        Comparison,
+        Forecast,
+        IssueForecast,
+        Leaderboard,
+        ModelRun,
+        Sensitivity,
+        Simulation,
+    )
+    from .scenario.compile import compile_scenario
+    from .scenario.document import scenario_warnings
+    from .scenario.embedded import DEFAULT_SCENARIO, embedded_names
+    from .scenario.io import save_scenario, scenario_text
+    from .scenario.schema import Scenario

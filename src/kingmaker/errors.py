@@ -14,7 +14,19 @@ from pathlib import Path
 
 
 class KingmakerError(ValueError):
-    """Base class of every error caused by user input or user choices."""
+    """Base class of every error caused by user input or user choices.
+
+    ``parameter`` names the argument of the library call that was wrong (``rounds``,
+    ``thresholds``, ``spread``...) and the message is then a predicate about it: the error
+    reads ``"spread must be a number in (0, 1]..."``. The command line puts its own option in
+    the parameter's place (``--spread must be ...``) when it prints the error: library
+    messages never name command-line flags.
+    """
+
+    def __init__(self, message: str = "", *, parameter: str | None = None):
+        self.parameter = parameter
+        self.message = message
+        super().__init__(f"{parameter} {message}" if parameter else message)
 
 
 def unknown_name(kind: str, value: str, known: Iterable[str]) -> str:
@@ -52,7 +64,13 @@ class Problem:
 class ScenarioError(KingmakerError):
     """A scenario (or a file that should become one) is invalid; lists every problem found."""
 
-    def __init__(self, problems: list[Problem] | Problem | str, file: str | Path | None = None):
+    def __init__(
+        self,
+        problems: list[Problem] | Problem | str,
+        file: str | Path | None = None,
+        *,
+        parameter: str | None = None,
+    ):
         if isinstance(problems, str):
             problems = [Problem(problems, file=str(file) if file else None)]
         elif isinstance(problems, Problem):
@@ -60,6 +78,8 @@ class ScenarioError(KingmakerError):
         self.problems: tuple[Problem, ...] = tuple(problems)
         self.file = str(file) if file else (self.problems[0].file if self.problems else None)
         super().__init__(self.render())
+        #: the call's argument that would resolve the problem (e.g. ``format``), if any
+        self.parameter = parameter
 
     def render(self, limit: int | None = None) -> str:
         shown = self.problems if limit is None else self.problems[:limit]

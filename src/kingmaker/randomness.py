@@ -12,24 +12,45 @@ import zlib
 
 import numpy as np
 
-SeedLike = None | int | np.random.SeedSequence | np.random.Generator
+from .errors import KingmakerError
+
+SeedLike = None | int | tuple[int, ...] | list[int] | np.random.SeedSequence | np.random.Generator
+
+
+def _seed_int(value: object) -> bool:
+    return not isinstance(value, bool) and isinstance(value, (int, np.integer)) and value >= 0
 
 
 def normalize_seed(seed: SeedLike) -> np.random.SeedSequence:
-    """A SeedSequence from any accepted seed; None draws fresh entropy (recorded in results)."""
+    """A SeedSequence from any accepted seed; None draws fresh entropy (recorded in results).
+
+    A tuple (or list) of non-negative integers is the entropy a record reports for a seed
+    that was derived from a generator: passing it back reproduces the run.
+    """
     if isinstance(seed, np.random.SeedSequence):
         return seed
     if isinstance(seed, np.random.Generator):
         return np.random.SeedSequence(seed.integers(0, 2**63, size=2).tolist())
     if seed is None:
         return np.random.SeedSequence()
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise ValueError(f"a seed must be a non-negative integer, got {seed!r}")
+    if isinstance(seed, (tuple, list)) and seed and all(_seed_int(v) for v in seed):
+        return np.random.SeedSequence([int(v) for v in seed])
+    if not _seed_int(seed):
+        raise KingmakerError(f"must be a non-negative integer, got {seed!r}", parameter="seed")
     return np.random.SeedSequence(int(seed))
 
 
+def seed_entropy(seq: np.random.SeedSequence) -> int | tuple[int, ...]:
+    """What reproduces a root SeedSequence (its entropy: an integer, or a tuple of integers
+    for a seed derived from a generator), as result records report it."""
+    entropy = seq.entropy
+    if isinstance(entropy, (int, np.integer)):
+        return int(entropy)
+    return tuple(int(v) for v in entropy)
+
+
 def seed_value(seq: np.random.SeedSequence) -> int | None:
-    """The integer that reproduces a root SeedSequence (its entropy), for result records."""
+    """The integer that reproduces a root SeedSequence, if its entropy is one integer."""
     entropy = seq.entropy
     return int(entropy) if isinstance(entropy, (int, np.integer)) else None
 

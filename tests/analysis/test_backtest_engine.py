@@ -9,11 +9,11 @@ import kingmaker
 from kingmaker.analysis.backtest import backtest, deu3_target, scenario_target, summarize
 from kingmaker.analysis.backtest.draws import draw_batch
 from kingmaker.analysis.backtest.engine import (
-    ModelEntry,
     evaluate_chunk,
     merge_batches,
     run_backtest,
 )
+from kingmaker.analysis.plan import PlannedModel
 from kingmaker.datasets import deu3
 from kingmaker.errors import KingmakerError
 from kingmaker.models.base import ModelParams, ModelSpec, run_model, static_output
@@ -150,7 +150,7 @@ class _Params(ModelParams):
 
 def _plan(kernel, stochastic=False):
     spec = ModelSpec("fake", "Fake", "test model", "issue", _Params, kernel, stochastic=stochastic)
-    return (ModelEntry("fake", spec, _Params()),)
+    return (PlannedModel("fake", spec, _Params()),)
 
 
 def test_a_failing_model_is_reported_not_dropped():
@@ -251,6 +251,6 @@ def test_scenario_scope_models_run_scenario_by_scenario():
         )
 
     spec = ModelSpec("wide", "Wide", "test model", "scenario", _Params, kernel)
-    result = evaluate_chunk([A, B], (ModelEntry("wide", spec, _Params()),), normalize_seed(0))
+    result = evaluate_chunk([A, B], (PlannedModel("wide", spec, _Params()),), normalize_seed(0))
     assert result.forecasts["wide"].tolist() == pytest.approx([50.0, 140 / 3])
     assert not result.failures

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import kingmaker
-from kingmaker.analysis.forecast import resolve_models
+from kingmaker.analysis.plan import resolve_models
 from kingmaker.errors import ModelSettingsError, UnknownModelError
 from tests.conftest import ANCHORS
 

@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 
 import kingmaker
-from kingmaker.analysis.uncertainty import compare, paired, simulate
+from kingmaker.analysis.paired import compare, paired
+from kingmaker.analysis.uncertainty import simulate
 from kingmaker.errors import AnalysisError
 from tests.analysis.toy_models import JITTER
 from tests.conftest import DATA

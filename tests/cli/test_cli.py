@@ -146,7 +146,7 @@ def test_convert_round_trip(capsys, tmp_path):
     assert code == 0 and target.exists()
     before = target.read_text()
     code, _, err = run(capsys, "convert", str(ANCHORS / "decide/sample_data.txt"), str(target))
-    assert code == 2 and "already exists" in err
+    assert code == 2 and "exists; use --force" in err
     assert target.read_text() == before  # nothing lost
     code, out, _ = run(capsys, "forecast", str(target), "--format", "json")
     assert code == 0 and json.loads(out)["scenario"] == "cop21"

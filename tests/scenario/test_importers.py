@@ -260,7 +260,7 @@ def test_bad_files_give_located_messages(write, name, text, fmt, line, words):
 
 def test_unrecognised_content_asks_for_a_format(write):
     path = write("notes.txt", "just some notes\nnothing tabular here\n")
-    with pytest.raises(ScenarioError, match=r"cannot tell the format.*--format"):
+    with pytest.raises(ScenarioError, match=r"cannot tell the format.*format: one of"):
         kingmaker.load_scenario(path)
 
 

@@ -30,7 +30,7 @@ def test_save_never_overwrites_without_permission(tmp_path):
     sc = kingmaker.load_scenario("bdm1994-emissions")
     path = tmp_path / "s.yaml"
     path.write_text("precious\n")
-    with pytest.raises(ScenarioError, match="already exists"):
+    with pytest.raises(ScenarioError, match="exists; pass overwrite=True"):
         kingmaker.save_scenario(sc, path)
     assert path.read_text() == "precious\n"
     kingmaker.save_scenario(sc, path, overwrite=True)

@@ -19,10 +19,12 @@ from typing import Protocol
 
 import numpy as np
 
-from ..models.base import ModelParams, ModelSpec, run_model
+from ..models.base import run_model
 from ..randomness import generator
+from ..results import Draws
 from ..scenario.compile import ScenarioArrays
 from .executors import Executor, InProcess, split
+from .plan import PlannedModel
 from .sampling import BLOCK_SIZE, Factor, Layout, draw_block
 
 Progress = Callable[[int, int], None]
@@ -49,15 +51,6 @@ class GivenRows:
 
     def rows(self, start: int, size: int) -> np.ndarray:
         return self.values[start : start + size]
-
-
-@dataclass(frozen=True)
-class PlannedModel:
-    """A model to run, under the key its results are reported by."""
-
-    key: str
-    spec: ModelSpec
-    params: ModelParams
 
 
 @dataclass(frozen=True, eq=False)
@@ -105,21 +98,7 @@ class Block:
     size: int
 
 
-@dataclass(frozen=True, eq=False)
-class Evaluation:
-    """Per-row results in row order: inputs (R, F) and, per model key, (R, m) arrays."""
-
-    inputs: np.ndarray | None
-    forecast: dict[str, np.ndarray]
-    converged: dict[str, np.ndarray]
-    rounds: dict[str, np.ndarray]
-
-    @property
-    def rows(self) -> int:
-        return next(iter(self.forecast.values())).shape[0] if self.forecast else 0
-
-
-def evaluate_block(job: Job, block: Block) -> Evaluation:
+def evaluate_block(job: Job, block: Block) -> Draws:
     """Run every model of a job on one block of rows."""
     if job.design is None:
         values = draw_block(job.factors, job.seed, block.index, block.size)
@@ -137,15 +116,15 @@ def evaluate_block(job: Job, block: Block) -> Evaluation:
         forecast[m.key] = np.asarray(result.forecast, dtype=np.float64)
         converged[m.key] = np.asarray(result.converged, dtype=bool)
         rounds[m.key] = np.asarray(result.rounds, dtype=np.int64)
-    return Evaluation(values if job.keep_inputs else None, forecast, converged, rounds)
+    return Draws(values if job.keep_inputs else None, forecast, converged, rounds)
 
 
-def evaluate_blocks(job: Job, blocks: Sequence[Block]) -> list[Evaluation]:
+def evaluate_blocks(job: Job, blocks: Sequence[Block]) -> list[Draws]:
     """A chunk: consecutive blocks, evaluated one by one (the function workers run)."""
     return [evaluate_block(job, b) for b in blocks]
 
 
-def concatenate(parts: Sequence[Evaluation]) -> Evaluation:
+def concatenate(parts: Sequence[Draws]) -> Draws:
     """Join block results, in the order given."""
 
     def join(name: str) -> dict[str, np.ndarray]:
@@ -153,7 +132,7 @@ def concatenate(parts: Sequence[Evaluation]) -> Evaluation:
         return {k: np.concatenate([getattr(p, name)[k] for p in parts]) for k in keys}
 
     inputs = None if parts[0].inputs is None else np.concatenate([p.inputs for p in parts])
-    return Evaluation(inputs, join("forecast"), join("converged"), join("rounds"))
+    return Draws(inputs, join("forecast"), join("converged"), join("rounds"))
 
 
 def blocks_for(rows: int) -> list[Block]:
@@ -171,7 +150,7 @@ def evaluate(
     *,
     chunk_blocks: int | None = None,
     progress: Progress | None = None,
-) -> Evaluation:
+) -> Draws:
     """Evaluate ``rows`` random draws, or every row of the job's design, on an executor.
 
     ``chunk_blocks`` fixes how many blocks go into one chunk (by default the executor

@@ -177,8 +177,9 @@ class DaskExecutor(Executor):
         if scheduler is not None:
             if not _ADDRESS.match(scheduler):
                 raise ExecutorError(
-                    f"--scheduler expects the address of a Dask scheduler as "
-                    f"tcp://HOST:PORT (or tls://HOST:PORT), got {scheduler!r}"
+                    "expects the address of a Dask scheduler as "
+                    f"tcp://HOST:PORT (or tls://HOST:PORT), got {scheduler!r}",
+                    parameter="scheduler",
                 )
             try:
                 self._client = distributed.Client(scheduler, timeout=timeout, set_as_default=False)
@@ -238,12 +239,13 @@ def make_executor(
     one thread; otherwise in-process on every core.
     """
     if workers is not None and workers < 1:
-        raise ExecutorError(f"--workers must be at least 1, got {workers}")
+        raise ExecutorError(f"must be at least 1, got {workers}", parameter="workers")
     if scheduler is not None:
         if workers is not None:
             raise ExecutorError(
-                "--workers starts local workers; with --scheduler the "
-                "cluster's own workers are used: give one or the other"
+                "starts local workers, while a scheduler's cluster uses its own workers: "
+                "give one or the other",
+                parameter="workers",
             )
         return DaskExecutor(scheduler=scheduler, timeout=timeout)
     if dask:

@@ -31,6 +31,7 @@ import numpy as np
 
 from ..errors import AnalysisError
 from ..randomness import generator
+from ..results import UncertainNumber
 from ..scenario.compile import PARAMETERS, Batch, ScenarioArrays
 from ..scenario.schema import Quantity, Scenario
 
@@ -43,32 +44,12 @@ PERT_LAMBDA = 4.0
 
 
 @dataclass(frozen=True)
-class Factor:
-    """One uncertain number: its range, its distribution and the array cells it sets.
+class Factor(UncertainNumber):
+    """One uncertain number and the array cells it sets: ``cells`` are the (actor index,
+    issue index) pairs of the compiled arrays that take the factor's value (several for an
+    actor's capability given once for all its issues)."""
 
-    ``issue`` is None for an actor's capability given for all its issues; ``cells`` are the
-    (actor index, issue index) pairs of the compiled arrays that take the factor's value.
-    """
-
-    parameter: str
-    actor: str
-    issue: str | None
-    value: float
-    low: float
-    mode: float
-    high: float
-    distribution: str
-    cells: tuple[tuple[int, int], ...]
-
-    @property
-    def key(self) -> tuple[str, str, str]:
-        """What identifies the number across variants of a scenario (and its random stream)."""
-        return (self.parameter, self.actor, self.issue or "*")
-
-    @property
-    def name(self) -> str:
-        """``position/iran/troops``; ``capability/us`` for an actor-level capability."""
-        return "/".join(k for k in (self.parameter, self.actor, self.issue) if k)
+    cells: tuple[tuple[int, int], ...] = ()
 
     @property
     def pert_shape(self) -> tuple[float, float]:
@@ -77,18 +58,6 @@ class Factor:
             1 + PERT_LAMBDA * (self.mode - self.low) / width,
             1 + PERT_LAMBDA * (self.high - self.mode) / width,
         )
-
-    def to_dict(self) -> dict:
-        return {
-            "parameter": self.parameter,
-            "actor": self.actor,
-            "issue": self.issue,
-            "value": self.value,
-            "low": self.low,
-            "mode": self.mode,
-            "high": self.high,
-            "distribution": self.distribution,
-        }
 
 
 def check_spread(spread: float | None) -> float | None:
@@ -100,7 +69,9 @@ def check_spread(spread: float | None) -> float | None:
         or not math.isfinite(spread)
         or not 0 < spread <= 1
     ):
-        raise AnalysisError(f"the spread must be a number in (0, 1], e.g. 0.1; got {spread!r}")
+        raise AnalysisError(
+            f"must be a number in (0, 1], e.g. 0.1; got {spread!r}", parameter="spread"
+        )
     return float(spread)
 
 

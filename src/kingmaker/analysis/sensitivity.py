@@ -27,17 +27,17 @@ from typing import Any
 
 import numpy as np
 
-from ..__about__ import __version__
 from ..errors import AnalysisError
 from ..models.base import ModelSpec
-from ..randomness import SeedLike, generator, normalize_seed, seed_value, substream
-from ..results import jsonable
+from ..randomness import SeedLike, generator, normalize_seed, seed_entropy, substream
+from ..results import Provenance
+from ..results.sensitivity import ActorEffect, FactorEffect, IssueSensitivity, Sensitivity
 from ..scenario.compile import compile_scenario
 from ..scenario.schema import Scenario
 from .evaluation import GivenRows, Job, Progress, evaluate
 from .executors import Executor
+from .plan import plan_models, point_forecasts
 from .sampling import Factor, Layout, check_spread, quantiles, uncertain_factors
-from .uncertainty import plan_models, point_forecasts
 
 METHODS = ("tornado", "sobol")
 
@@ -163,99 +163,6 @@ def sobol_indices(
     return out
 
 
-# --------------------------------------------------------------------------- records
-
-
-@dataclass(frozen=True)
-class FactorEffect:
-    """How one uncertain number moves one model's forecast of one issue."""
-
-    factor: Factor
-    at_low: float | None = None
-    at_high: float | None = None
-    s1: float | None = None
-    s1_conf: float | None = None
-    st: float | None = None
-    st_conf: float | None = None
-
-    @property
-    def swing(self) -> float | None:
-        if self.at_low is None or self.at_high is None:
-            return None
-        return abs(self.at_high - self.at_low)
-
-    @property
-    def matters(self) -> bool:
-        """False when neither method sees any effect at all (e.g. a number of another issue)."""
-        return bool(self.swing) or bool(self.st) or bool(self.s1)
-
-    def to_dict(self) -> dict[str, Any]:
-        f = self.factor
-        return jsonable(
-            {
-                "parameter": f.parameter,
-                "actor": f.actor,
-                "issue": f.issue,
-                "name": f.name,
-                "low": f.low,
-                "value": f.value,
-                "high": f.high,
-                "distribution": f.distribution,
-                "at_low": self.at_low,
-                "at_high": self.at_high,
-                "swing": self.swing,
-                "S1": self.s1,
-                "S1_conf": self.s1_conf,
-                "ST": self.st,
-                "ST_conf": self.st_conf,
-            }
-        )
-
-
-@dataclass(frozen=True)
-class ActorEffect:
-    """An actor's numbers taken together (bounds on its share of the variance)."""
-
-    actor: str
-    first_order_sum: float | None
-    total_sum: float | None
-    largest_swing: float | None
-
-    def to_dict(self) -> dict[str, Any]:
-        return jsonable(
-            {
-                "actor": self.actor,
-                "first_order_sum": self.first_order_sum,
-                "total_sum": self.total_sum,
-                "largest_swing": self.largest_swing,
-            }
-        )
-
-
-@dataclass(frozen=True)
-class IssueSensitivity:
-    """Ranked effects of every uncertain number on one model's forecast of one issue."""
-
-    model: str
-    issue: str
-    point: float
-    variance: float | None  # of the outcome over the Sobol design; None without Sobol
-    effects: tuple[FactorEffect, ...]  # most influential first
-    actors: tuple[ActorEffect, ...]  # most influential first
-
-    def to_dict(self) -> dict[str, Any]:
-        return jsonable(
-            {
-                "model": self.model,
-                "issue": self.issue,
-                "point": self.point,
-                "variance": self.variance,
-                "factors": [e.to_dict() for e in self.effects],
-                "actors": [a.to_dict() for a in self.actors],
-            }
-        )
-
-
 def _rank_effects(effects: list[FactorEffect]) -> tuple[FactorEffect, ...]:
     def key(e: FactorEffect) -> tuple[float, float]:
         return (-(e.st or 0.0), -(e.swing or 0.0))
@@ -282,58 +189,6 @@ def _rank_actors(effects: Sequence[FactorEffect]) -> tuple[ActorEffect, ...]:
         for a, es in by_actor.items()
     ]
     return tuple(sorted(actors, key=lambda a: (-(a.total_sum or 0.0), -(a.largest_swing or 0.0))))
-
-
-@dataclass(frozen=True, eq=False)
-class Sensitivity:
-    """Sensitivity of every model's forecast of every issue to the uncertain numbers."""
-
-    scenario: str
-    title: str
-    scenario_hash: str
-    kingmaker_version: str
-    seed: int | None
-    spread: float | None
-    methods: tuple[str, ...]
-    samples: int | None
-    resamples: int | None
-    conf_level: float | None
-    factors: tuple[Factor, ...]
-    models: tuple[str, ...]
-    issues: tuple[str, ...]
-    results: tuple[IssueSensitivity, ...]
-
-    def result(self, model: str, issue: str) -> IssueSensitivity:
-        for r in self.results:
-            if r.model == model and r.issue == issue:
-                return r
-        raise KeyError((model, issue))
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "kind": "sensitivity",
-            "scenario": self.scenario,
-            "title": self.title,
-            "seed": self.seed,
-            "spread": self.spread,
-            "methods": list(self.methods),
-            "samples": self.samples,
-            "resamples": self.resamples,
-            "conf_level": self.conf_level,
-            "evaluations": (
-                (1 + 2 * len(self.factors) if "tornado" in self.methods else 0)
-                + (
-                    self.samples * (len(self.factors) + 2)
-                    if "sobol" in self.methods and self.factors
-                    else 0
-                )
-            ),
-            "uncertain": [jsonable(f.to_dict()) for f in self.factors],
-            "models": list(self.models),
-            "results": [r.to_dict() for r in self.results],
-            "scenario_hash": self.scenario_hash,
-            "kingmaker_version": self.kingmaker_version,
-        }
 
 
 # --------------------------------------------------------------------------- analysis
@@ -372,9 +227,14 @@ def sensitivity(
     if use_sobol:
         samples = check_samples(samples)
         if isinstance(resamples, bool) or not isinstance(resamples, int) or resamples < 2:
-            raise AnalysisError(f"resamples must be an integer >= 2, got {resamples!r}")
+            raise AnalysisError(
+                f"must be an integer >= 2, got {resamples!r}", parameter="resamples"
+            )
         if not 0 < conf_level < 1:
-            raise AnalysisError(f"the confidence level must be in (0, 1), got {conf_level!r}")
+            raise AnalysisError(
+                f"(the confidence level) must be in (0, 1), got {conf_level!r}",
+                parameter="conf_level",
+            )
     plan = plan_models(scenario, models, variant=variant, rounds=rounds, settings=settings)
     spread = check_spread(spread)
     seq = normalize_seed(seed)
@@ -430,7 +290,10 @@ def sensitivity(
                             st=float(s["ST"][f]),
                             st_conf=float(s["ST_conf"][f]),
                         )
-            effects = [FactorEffect(factor, **kw) for factor, kw in zip(factors, per, strict=True)]
+            effects = [
+                FactorEffect(factor.describe(), **kw)
+                for factor, kw in zip(factors, per, strict=True)
+            ]
             results.append(
                 IssueSensitivity(
                     m.key,
@@ -441,19 +304,23 @@ def sensitivity(
                     _rank_actors(effects),
                 )
             )
-    return Sensitivity(
+    provenance = Provenance(
+        kind=Sensitivity.kind,
         scenario=scenario.id,
-        title=scenario.scenario.title,
         scenario_hash=arrays.scenario_hash,
-        kingmaker_version=__version__,
-        seed=seed_value(seq),
+        models=tuple(m.info() for m in plan),
+        seed=seed_entropy(seq),
+        draws=n_rows,
+    )
+    return Sensitivity(
+        provenance=provenance,
+        title=scenario.scenario.title,
         spread=spread,
         methods=methods,
         samples=samples if use_sobol else None,
         resamples=resamples if use_sobol else None,
         conf_level=conf_level if use_sobol else None,
-        factors=factors,
-        models=tuple(m.key for m in plan),
+        factors=tuple(f.describe() for f in factors),
         issues=arrays.issue_ids,
         results=tuple(results),
     )

@@ -17,7 +17,7 @@ from ..errors import KingmakerError, ScenarioError
 from . import forecast, scenarios, uncertainty, advise, backtest, evidence  # noqa: F401
 
 # isort: on
-from .common import app, err
+from .common import FLAGS, app, err
 
 __all__ = ["app", "main"]
 
@@ -52,8 +52,13 @@ def _report(exc: KingmakerError) -> None:
         )
         for line in exc.render(limit=50).splitlines():
             err.print(f"  {line}", soft_wrap=True, markup=False)
+        if exc.parameter:
+            err.print(f"  (set it with {FLAGS.get(exc.parameter, exc.parameter)})", soft_wrap=True)
     else:
-        for k, line in enumerate(str(exc).splitlines()):
+        text = exc.message if exc.parameter else str(exc)
+        if exc.parameter:  # the library names its parameter; say which option it came from
+            text = f"{FLAGS.get(exc.parameter, exc.parameter)} {text}"
+        for k, line in enumerate(text.splitlines()):
             prefix = "[red]error:[/red] " if k == 0 else "  "
             err.print(prefix, end="", soft_wrap=True)
             err.print(line, soft_wrap=True, markup=False)

@@ -124,8 +124,8 @@ def advise(
     input_format: InputFormatOpt = None,
 ) -> None:
     """Who can move the outcome: an actor's presets, its best levers, and what reaches a target."""
-    from ..analysis.influence import Steps
     from ..analysis.influence import advise as run_advise
+    from ..results.advice import Steps
 
     sc = load_source(scenario, input_format)
     steps = Steps(position=step_position, salience=step_salience, capability=coercion)

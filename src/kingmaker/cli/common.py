@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import math
 from enum import Enum
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -21,6 +22,30 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 out = Console(highlight=False, soft_wrap=False)
+
+#: The option of the command line that sets each library parameter, for error messages:
+#: library errors name the parameter that was wrong (``KingmakerError.parameter``).
+FLAGS = {
+    "capability": "--capability",
+    "check": "--check",
+    "conf_level": "--conf-level",
+    "draws": "--draws",
+    "format": "--input-format",
+    "models": "--model",
+    "presets": "--presets",
+    "resamples": "--resamples",
+    "rounds": "--rounds",
+    "samples": "--samples",
+    "scheduler": "--scheduler",
+    "seed": "--seed",
+    "settings": "--set",
+    "spread": "--spread",
+    "targets": "--target",
+    "thresholds": "--threshold",
+    "unit": "--unit",
+    "variant": "--variant",
+    "workers": "--workers",
+}
 err = Console(stderr=True, highlight=False)
 
 
@@ -56,6 +81,18 @@ def load_source(source: str | None, input_format: str | None):
     from ..scenario import DEFAULT_SCENARIO
 
     return load_scenario(source or DEFAULT_SCENARIO, format=input_format)
+
+
+def output_path(path: Path, force: bool) -> Path:
+    """An output file named on the command line, checked before any work is done: an
+    existing file is replaced only with --force, and its folder must exist."""
+    if path.is_dir():
+        raise KingmakerError(f"{path} is a folder; give a file name")
+    if not path.parent.is_dir():
+        raise KingmakerError(f"{path}: the folder does not exist ({path.parent})")
+    if path.exists() and not force:
+        raise KingmakerError(f"{path} exists; use --force to replace it")
+    return path
 
 
 def parse_settings(items: list[str] | None) -> dict[str, dict[str, Any]]:

@@ -14,6 +14,7 @@ from .common import (
     err,
     load_source,
     out,
+    output_path,
 )
 
 
@@ -63,6 +64,7 @@ def convert(
     """Convert a scenario (e.g. a KTAB or decide CSV) to a Kingmaker YAML/JSON file."""
     from ..scenario import save_scenario
 
+    output_path(target, force)
     sc = load_source(source, input_format)
     path = save_scenario(sc, target, overwrite=force)
     out.print(f"wrote {path} ({len(sc.actors)} actors, {len(sc.issues)} issues)")

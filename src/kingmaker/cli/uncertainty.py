@@ -35,6 +35,7 @@ from .common import (
     load_source,
     note_nothing_uncertain,
     out,
+    output_path,
     parse_settings,
     progress_bar,
 )
@@ -78,12 +79,13 @@ def simulate(
     input_format: InputFormatOpt = None,
 ) -> None:
     """Monte Carlo over every uncertainty range: the distribution of each forecast."""
-    from ..analysis.uncertainty import check_draws_path
     from ..analysis.uncertainty import simulate as run_simulate
+    from ..results.draws import check_draws_path
+    from ..results.draws import save_draws as write_draws
 
     sc = load_source(scenario, input_format)
     if save_draws is not None:
-        check_draws_path(save_draws, overwrite=force)
+        check_draws_path(output_path(save_draws, force), overwrite=force)
     options = dict(
         draws=draws,
         seed=seed,
@@ -94,7 +96,8 @@ def simulate(
         settings=parse_settings(set_),
         keep_inputs=save_draws is not None,
     )
-    from ..analysis.uncertainty import parse_thresholds, plan_models
+    from ..analysis.inputs import parse_thresholds
+    from ..analysis.plan import plan_models
 
     plan_models(sc, model, variant=variant, rounds=rounds, settings=options["settings"])
     parse_thresholds(sc, threshold or ())  # every user mistake before starting workers
@@ -108,7 +111,7 @@ def simulate(
             sc, "every draw uses the same numbers (only models that draw random numbers vary)"
         )
     if save_draws is not None:
-        path = result.save_draws(save_draws, overwrite=force)
+        path = write_draws(result, save_draws, overwrite=force)
         err.print(f"saved {result.draws} draws to {path}")
     if output_format is OutputFormat.json:
         sys.stdout.write(result.to_json() + "\n")
@@ -126,7 +129,7 @@ def _print_simulation(sc, result) -> None:
         + (f", spread {result.spread:g}" if result.spread else "")
         + "[/dim]"
     )
-    dynamic = any(m.spec.dynamic for m in result.models)
+    dynamic = any(m.dynamic for m in result.models)
     table = Table(title=title, title_justify="left")
     table.add_column("Issue", overflow="fold", max_width=24)
     table.add_column("Model")
@@ -212,9 +215,9 @@ def sensitivity(
     input_format: InputFormatOpt = None,
 ) -> None:
     """Rank the actors and numbers that drive each issue's outcome (tornado and Sobol)."""
+    from ..analysis.plan import plan_models
     from ..analysis.sensitivity import METHODS, check_samples
     from ..analysis.sensitivity import sensitivity as run_sensitivity
-    from ..analysis.uncertainty import plan_models
 
     sc = load_source(scenario, input_format)
     methods = tuple(method or METHODS)

@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import KingmakerError
+from ..results.advice import InterventionRef
 from .document import build_scenario
 from .schema import (
     AddActor,
@@ -80,24 +81,39 @@ def _links(relations) -> dict[str, list[tuple[str, float, tuple[str, ...]]]]:
     return links
 
 
+AnyIntervention = Intervention | InterventionRef
+
+
+def as_intervention(item: AnyIntervention) -> Intervention:
+    """A scenario intervention, from itself or from a record's plain-data copy of one."""
+    if isinstance(item, Intervention):
+        return item
+    return Intervention.model_validate(item.to_dict())
+
+
 def apply_intervention(
     scenario: Scenario,
-    intervention: Intervention | Iterable[Intervention],
+    intervention: AnyIntervention | Iterable[AnyIntervention],
     *,
     propagate: bool = True,
 ) -> Scenario:
-    """The scenario after the intervention(s); see the module docstring for the rules."""
+    """The scenario after the intervention(s); see the module docstring for the rules.
+
+    An intervention may also be given as a result record's copy of one
+    (:class:`kingmaker.results.advice.InterventionRef`).
+    """
     return apply_with_moves(scenario, intervention, propagate=propagate)[0]
 
 
 def apply_with_moves(
     scenario: Scenario,
-    intervention: Intervention | Iterable[Intervention],
+    intervention: AnyIntervention | Iterable[AnyIntervention],
     *,
     propagate: bool = True,
 ) -> tuple[Scenario, list[Move]]:
     """Like :func:`apply_intervention`, also returning every parameter move made."""
-    items = [intervention] if isinstance(intervention, Intervention) else list(intervention)
+    single = isinstance(intervention, (Intervention, InterventionRef))
+    items = [as_intervention(i) for i in ([intervention] if single else intervention)]
     doc = copy.deepcopy(scenario.to_document())
     doc.pop("interventions", None)
     moves: list[Move] = []

@@ -75,10 +75,11 @@ def parse_scenario_text(
     if fmt is None:
         raise ScenarioError(
             Problem(
-                "cannot tell the format of this file; give it with --format "
-                f"(one of: {', '.join(FORMATS)})",
+                "cannot tell the format of this file; say which it is "
+                f"(format: one of {', '.join(FORMATS)})",
                 file=file,
-            )
+            ),
+            parameter="format",
         )
     if fmt not in FORMATS:
         raise ScenarioError(
@@ -144,11 +145,7 @@ def save_scenario(
             Problem(f"scenarios are written as yaml or json, not {fmt!r}", file=str(path))
         )
     if path.exists() and not overwrite:
-        raise ScenarioError(
-            Problem(
-                "already exists; choose another name or allow overwriting (--force)", file=str(path)
-            )
-        )
+        raise ScenarioError(Problem("exists; pass overwrite=True to replace it", file=str(path)))
     if not path.parent.exists():
         raise ScenarioError(Problem("the folder does not exist", file=str(path.parent)))
     text = scenario_text(scenario, fmt)

@@ -13,9 +13,10 @@ from typing import Any
 
 from ...errors import KingmakerError
 from ...randomness import SeedLike
+from ...results.backtest import BacktestRun, Case, Leaderboard
 from ...scenario.schema import Scenario
-from .engine import BacktestRun, Case, Executor, Target, run_backtest, scenario_target
-from .leaderboard import Leaderboard, summarize
+from .engine import Executor, Target, run_backtest, scenario_target
+from .leaderboard import summarize
 
 #: Datasets that `backtest` accepts by name.
 DATASETS = ("deu3",)
@@ -40,8 +41,9 @@ def backtest_target(
         )
     if capability is not None or unit is not None:
         raise KingmakerError(
-            "--capability and --unit apply to the DEU III dataset (deu3), not "
-            "to a scenario, whose capabilities are its own"
+            "apply to the DEU III dataset (deu3), not to a scenario, whose capabilities are "
+            "its own",
+            parameter="capability" if capability is not None else "unit",
         )
     if isinstance(source, str):
         from ..inputs import load_scenario

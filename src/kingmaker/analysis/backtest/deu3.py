@@ -14,11 +14,12 @@ import numpy as np
 
 from ...datasets import deu3 as data
 from ...errors import KingmakerError
+from ...results.backtest import Coverage, Leaderboard
 from .candidates import generic_families, option_family, scaled_actors
 from .deu3_target import backtest_target, read_split
 from .engine import Executor, case_batch, run_backtest
-from .leaderboard import Leaderboard, summarize
-from .metrics import Coverage, conformal_halfwidth, coverage
+from .leaderboard import summarize
+from .metrics import conformal_halfwidth, coverage
 from .tuning import Family, OutOfSample, out_of_sample
 
 #: The stated uncertainty of DEU III numbers used for calibration (see data.Uncertainty).

@@ -15,7 +15,8 @@ from types import MappingProxyType
 from typing import Literal
 
 from ...datasets import deu3 as data
-from .engine import Case, Target
+from ...results.backtest import Case
+from .engine import Target
 from .split import grouped_folds, grouped_test_split
 
 # --------------------------------------------------------------------------- the fixed split

@@ -14,12 +14,11 @@ scenario, each with its own stream.
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import hashlib
 import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import numpy as np
@@ -27,12 +26,13 @@ import numpy as np
 from ...__about__ import __version__
 from ...errors import KingmakerError
 from ...models import registry
-from ...models.base import ModelParams, ModelSpec, run_model
+from ...models.base import run_model
 from ...randomness import SeedLike, generator, normalize_seed, seed_value
+from ...results.backtest import BacktestRun, Case
 from ...scenario.compile import Batch, compile_scenario
 from ...scenario.schema import Scenario
 from ..executors import available_cores
-from ..forecast import resolve_models
+from ..plan import PlannedModel, resolve_models
 from .draws import draw_batch
 from .metrics import central_interval
 
@@ -50,18 +50,6 @@ REFERENCES = {
 
 
 # --------------------------------------------------------------------------- targets
-
-
-@dataclass(frozen=True)
-class Case:
-    """One scored issue: its observed outcome, the group it belongs to and its strata."""
-
-    scenario: str
-    issue: str
-    observed: float
-    scale: tuple[float, float]
-    group: str
-    strata: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, eq=False)
@@ -99,15 +87,6 @@ def scenario_target(scenario: Scenario) -> Target:
 # --------------------------------------------------------------------------- models
 
 
-@dataclass(frozen=True)
-class ModelEntry:
-    """A model to score: its key in results, its spec and validated parameters."""
-
-    key: str
-    spec: ModelSpec
-    params: ModelParams
-
-
 def every_model_ref() -> list[str]:
     """Every registered model, once per variant (``name:variant``) when it has variants."""
     refs = []
@@ -120,14 +99,15 @@ def plan_models(
     target: Target,
     models: Sequence[str] | None = None,
     settings: Mapping[str, Mapping[str, Any]] | None = None,
-) -> tuple[ModelEntry, ...]:
+) -> tuple[PlannedModel, ...]:
     """Validated models to score: those named, else every model and variant at its defaults.
 
     A single-scenario target also applies the scenario's own ``models.settings``.
     """
     base = target.scenarios[0]
-    plan = resolve_models(base, list(models) if models else every_model_ref(), settings=settings)
-    return tuple(ModelEntry(key, spec, params) for key, spec, params in plan)
+    return tuple(
+        resolve_models(base, list(models) if models else every_model_ref(), settings=settings)
+    )
 
 
 # --------------------------------------------------------------------------- chunks
@@ -212,7 +192,7 @@ def _references(batch: Batch) -> dict[str, np.ndarray]:
 
 
 def _run_entry(
-    entry: ModelEntry,
+    entry: PlannedModel,
     ids: Sequence[str],
     batches: Sequence[Batch],
     seq: np.random.SeedSequence,
@@ -242,7 +222,7 @@ def _run_entry(
 
 def evaluate_chunk(
     scenarios: Sequence[Scenario],
-    plan: Sequence[ModelEntry],
+    plan: Sequence[PlannedModel],
     seed: np.random.SeedSequence,
     draws: int = 0,
     levels: Sequence[float] = (0.8, 0.95),
@@ -299,68 +279,6 @@ def map_chunks(
 
 
 # --------------------------------------------------------------------------- runs
-
-
-@dataclass(frozen=True)
-class ModelInfo:
-    key: str
-    model: str
-    title: str
-    variant: str | None
-    params: Mapping[str, Any]
-    dynamic: bool
-    stochastic: bool
-
-
-@dataclass(frozen=True, eq=False)
-class BacktestRun:
-    """Every model's forecast of every scored case of a target, and how it was made."""
-
-    target: str
-    title: str
-    cases: tuple[Case, ...]
-    models: tuple[ModelInfo, ...]
-    forecasts: Mapping[str, np.ndarray]
-    references: Mapping[str, np.ndarray]
-    intervals: Mapping[str, Mapping[float, tuple[np.ndarray, np.ndarray]]]
-    failures: Mapping[str, tuple[str, ...]]
-    draws: int
-    seed: int | None
-    fingerprint: str
-    description: str = ""
-    kingmaker_version: str = __version__
-
-    @property
-    def observed(self) -> np.ndarray:
-        return np.array([c.observed for c in self.cases])
-
-    @property
-    def groups(self) -> np.ndarray:
-        return np.array([c.group for c in self.cases], dtype=object)
-
-    def model(self, key: str) -> ModelInfo:
-        for m in self.models:
-            if m.key == key:
-                return m
-        raise KeyError(key)
-
-    def forecast(self, key: str) -> np.ndarray:
-        """A model's or a reference forecast's values, one per case."""
-        return self.forecasts[key] if key in self.forecasts else self.references[key]
-
-    def subset(self, mask: np.ndarray) -> BacktestRun:
-        """The same run restricted to some cases (e.g. the test part of a split)."""
-        mask = np.asarray(mask, dtype=bool)
-        return dataclasses.replace(
-            self,
-            cases=tuple(c for c, keep in zip(self.cases, mask, strict=True) if keep),
-            forecasts={k: v[mask] for k, v in self.forecasts.items()},
-            references={k: v[mask] for k, v in self.references.items()},
-            intervals={
-                k: {lv: (lo[mask], hi[mask]) for lv, (lo, hi) in v.items()}
-                for k, v in self.intervals.items()
-            },
-        )
 
 
 def fingerprint(hashes: Iterable[str]) -> str:
@@ -434,19 +352,8 @@ def run_backtest(
     failures = {
         e.key: tuple(m for res in results for m in res.failures.get(e.key, ())) for e in plan
     }
-    infos = tuple(
-        ModelInfo(
-            e.key,
-            e.spec.name,
-            e.spec.title,
-            getattr(e.params, "variant", None),
-            e.params.model_dump(mode="json"),
-            e.spec.dynamic,
-            e.spec.is_stochastic(e.params),
-        )
-        for e in plan
-    )
-    stochastic = any(e.spec.is_stochastic(e.params) for e in plan) or draws > 0
+    infos = tuple(e.info() for e in plan)
+    stochastic = any(e.stochastic for e in plan) or draws > 0
     return BacktestRun(
         target=target.name,
         title=target.title,
@@ -460,4 +367,6 @@ def run_backtest(
         seed=seed_value(seq) if stochastic else None,
         fingerprint=fingerprint(h for res in results for h in res.hashes),
         description=target.description,
+        kingmaker_version=__version__,
+        reference_titles=dict(REFERENCES),
     )

@@ -8,117 +8,16 @@ measured on the cases both forecast, with a cluster bootstrap over the cases' gr
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass
+from collections.abc import Sequence
 
 import numpy as np
 
 from ...errors import KingmakerError
 from ...randomness import SeedLike
-from ...results import jsonable
-from .engine import REFERENCES, BacktestRun
-from .metrics import Coverage, Difference, Scores, coverage, paired_bootstrap, scores
-
-
-@dataclass(frozen=True)
-class Row:
-    key: str
-    kind: str  # "model" or "reference"
-    title: str
-    scores: Scores
-    vs_baseline: Difference | None
-    coverage: Mapping[float, Coverage]
-    failures: int
-
-
-@dataclass(frozen=True)
-class Stratum:
-    """MAE of every row on the cases of one stratum value (e.g. rule = unanimity)."""
-
-    name: str
-    value: str
-    n: int
-    mae: Mapping[str, float]
-
-
-@dataclass(frozen=True, eq=False)
-class Leaderboard:
-    target: str
-    title: str
-    description: str
-    baseline: str
-    rows: tuple[Row, ...]
-    strata: tuple[Stratum, ...]
-    n_cases: int
-    resamples: int
-    level: float
-    draws: int
-    run: BacktestRun
-
-    def row(self, key: str) -> Row:
-        for r in self.rows:
-            if r.key == key:
-                return r
-        raise KeyError(key)
-
-    def to_dict(self, cases: bool = True) -> dict:
-        """The JSON document of ``kingmaker backtest --format json``."""
-        run = self.run
-        doc = {
-            "target": self.target,
-            "title": self.title,
-            "description": self.description,
-            "baseline": self.baseline,
-            "n_cases": self.n_cases,
-            "models": {
-                m.key: {
-                    "model": m.model,
-                    "title": m.title,
-                    "variant": m.variant,
-                    "params": dict(m.params),
-                    "dynamic": m.dynamic,
-                    "stochastic": m.stochastic,
-                }
-                for m in run.models
-            },
-            "references": dict(REFERENCES),
-            "leaderboard": [
-                {
-                    "key": r.key,
-                    "kind": r.kind,
-                    "title": r.title,
-                    **asdict(r.scores),
-                    "vs_baseline": asdict(r.vs_baseline) if r.vs_baseline else None,
-                    "coverage": {f"{lv:g}": asdict(c) for lv, c in r.coverage.items()},
-                    "failures": r.failures,
-                }
-                for r in self.rows
-            ],
-            "strata": [asdict(s) for s in self.strata],
-            "failures": {k: list(v) for k, v in run.failures.items()},
-            "resamples": self.resamples,
-            "level": self.level,
-            "draws": self.draws,
-            "seed": run.seed,
-            "fingerprint": run.fingerprint,
-            "kingmaker_version": run.kingmaker_version,
-        }
-        if cases:
-            doc["cases"] = [
-                {
-                    "scenario": c.scenario,
-                    "issue": c.issue,
-                    "observed": c.observed,
-                    "group": c.group,
-                    "strata": dict(c.strata),
-                    "forecasts": {r.key: self.forecast(r.key)[k] for r in self.rows},
-                }
-                for k, c in enumerate(run.cases)
-            ]
-        return jsonable(doc)
-
-    def forecast(self, key: str) -> np.ndarray:
-        return self.run.forecast(key)
+from ...results import Provenance
+from ...results.backtest import BacktestRun, Leaderboard, Row, Stratum
+from .engine import REFERENCES
+from .metrics import coverage, paired_bootstrap, scores
 
 
 def summarize(
@@ -134,7 +33,7 @@ def summarize(
     if baseline not in run.forecasts:
         raise KingmakerError(
             f"the baseline model {baseline!r} is not among the scored models "
-            f"({', '.join(run.forecasts)}); add it with --models"
+            f"({', '.join(run.forecasts)}); add it to the models"
         )
     observed = run.observed
     abs_base = np.abs(run.forecasts[baseline] - observed)
@@ -182,7 +81,17 @@ def summarize(
                     {r.key: scores(run.forecast(r.key)[mask], observed[mask]).mae for r in rows},
                 )
             )
+    provenance = Provenance(
+        kind=Leaderboard.kind,
+        scenario=run.target,
+        scenario_hash=run.fingerprint,
+        models=run.models,
+        seed=run.seed,
+        draws=run.draws,
+        kingmaker_version=run.kingmaker_version,
+    )
     return Leaderboard(
+        provenance,
         run.target,
         run.title,
         run.description,

@@ -5,8 +5,8 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
+from ...results.backtest import Leaderboard
 from .deu3 import Deu3Report
-from .leaderboard import Leaderboard
 
 COMMAND = "kingmaker backtest deu3 --write-docs docs/backtest.md"
 

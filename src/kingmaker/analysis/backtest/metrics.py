@@ -7,23 +7,12 @@ a model's own scores and out of paired comparisons; ``n`` always says how many c
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 
 import numpy as np
 
 from ...errors import KingmakerError
 from ...randomness import SeedLike, generator, normalize_seed
-
-
-@dataclass(frozen=True)
-class Scores:
-    """Errors of one set of forecasts: n cases, MAE, RMSE, median absolute error, mean error."""
-
-    n: int
-    mae: float
-    rmse: float
-    medae: float
-    bias: float
+from ...results.backtest import Coverage, Difference, Scores
 
 
 def scores(forecast: np.ndarray, observed: np.ndarray) -> Scores:
@@ -40,19 +29,6 @@ def scores(forecast: np.ndarray, observed: np.ndarray) -> Scores:
         float(np.median(a)),
         float(e.mean()),
     )
-
-
-@dataclass(frozen=True)
-class Difference:
-    """Mean of paired differences (a - b) with a percentile bootstrap interval."""
-
-    n: int
-    estimate: float
-    low: float
-    high: float
-    level: float
-    resamples: int
-    clusters: int
 
 
 def paired_bootstrap(
@@ -108,19 +84,6 @@ def central_interval(
     tail = (1 - level) / 2
     low, high = np.quantile(draws, [tail, 1 - tail], axis=axis)
     return low, high
-
-
-@dataclass(frozen=True)
-class Coverage:
-    """Share of observed outcomes inside their intervals, with a Wilson 95% interval."""
-
-    level: float
-    n: int
-    hits: int
-    rate: float
-    low: float
-    high: float
-    mean_width: float
 
 
 def _wilson(hits: int, n: int, z: float = 1.959963984540054) -> tuple[float, float]:

@@ -24,7 +24,8 @@ import numpy as np
 
 from ...errors import KingmakerError
 from ...randomness import SeedLike
-from .metrics import Difference, Scores, paired_bootstrap, scores
+from ...results.backtest import Difference, Scores
+from .metrics import paired_bootstrap, scores
 
 
 @dataclass(frozen=True, eq=False)

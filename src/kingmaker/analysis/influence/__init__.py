@@ -2,12 +2,12 @@
 
 objective (what an actor wants) -> levers (candidate changes, costs) -> variants (batched
 forecasts of changed scenarios) -> target (smallest change to reach a value) -> advice (the
-report: presets, ranked levers, targets, paired draws).
+report: presets, ranked levers, targets, paired draws). The record it returns is
+:class:`kingmaker.results.Advice`.
 """
 
-from .advice import Advice, Outcome, advise
-from .levers import Lever, Steps
+from .advice import advise
+from .levers import Lever
 from .objective import Objective
-from .target import Target, TargetResult
 
-__all__ = ["Advice", "Lever", "Objective", "Outcome", "Steps", "Target", "TargetResult", "advise"]
+__all__ = ["Lever", "Objective", "advise"]

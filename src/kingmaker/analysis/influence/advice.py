@@ -17,202 +17,38 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
 
-from ...__about__ import __version__
 from ...errors import AnalysisError
-from ...randomness import SeedLike, normalize_seed
-from ...results import jsonable
+from ...randomness import SeedLike, normalize_seed, seed_entropy
+from ...results import Distribution, Provenance, Simulation
+from ...results.advice import (
+    Advice,
+    InterventionRef,
+    Outcome,
+    Paired,
+    Steps,
+    Target,
+    TargetResult,
+    Wants,
+)
 from ...scenario.compile import PARAMETERS, compile_scenario
 from ...scenario.interventions import InterventionError, apply_with_moves
 from ...scenario.schema import Intervention, Scenario
 from ..executors import Executor, available_cores
-from ..uncertainty import (
-    DifferenceSummary,
-    Distribution,
-    Simulation,
-    compare,
-    plan_models,
-    simulate,
-)
-from .levers import Lever, Steps, apply_single, candidate_levers, intervention_cost, proxy_links
+from ..inputs import parse_target
+from ..paired import compare
+from ..plan import plan_models
+from ..uncertainty import simulate
+from .levers import Lever, apply_single, candidate_levers, intervention_cost, proxy_links
 from .objective import Objective
-from .target import Target, TargetResult, smallest_changes
+from .target import smallest_changes
 from .variants import forecast_scenarios, forecast_values
 
 Progress = Callable[[str, int, int], None]
-
-
-@dataclass(frozen=True)
-class Paired:
-    """A variant against the base on the same draws: per model, the difference per issue and
-    the distribution of the actor's gain."""
-
-    differences: Mapping[str, Mapping[str, DifferenceSummary]]
-    gain: Mapping[str, Distribution]
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "difference": {
-                k: {i: d.to_dict() for i, d in v.items()} for k, v in self.differences.items()
-            },
-            "gain": {k: g.to_dict() for k, g in self.gain.items()},
-        }
-
-
-@dataclass(frozen=True, eq=False)
-class Outcome:
-    """What one intervention does: forecasts after it (models x issues), the change from the
-    base, and the actor's gain per model."""
-
-    intervention: Intervention
-    kind: str
-    cost: float
-    after: np.ndarray
-    delta: np.ndarray
-    gain: np.ndarray
-    lever: Lever | None = None
-    paired: Paired | None = None
-    error: str | None = None  # why it could not be applied
-
-    @property
-    def id(self) -> str:
-        return self.intervention.id
-
-    @property
-    def name(self) -> str:
-        return self.intervention.name
-
-    @property
-    def mean_gain(self) -> float:
-        g = self.gain[np.isfinite(self.gain)]
-        return float(g.mean()) if g.size else math.nan
-
-    @property
-    def agree(self) -> int:
-        """Models in which the actor gains."""
-        return int(np.count_nonzero(self.gain > 1e-9))
-
-    @property
-    def gain_per_cost(self) -> float:
-        return self.mean_gain / self.cost if self.cost > 0 else math.nan
-
-    def to_dict(self, models: Sequence[str], issues: Sequence[str]) -> dict[str, Any]:
-        lv = self.lever
-        out = {
-            "id": self.intervention.id,
-            "name": self.intervention.name,
-            "kind": self.kind,
-            "actor": self.intervention.actor,
-            "cost": self.cost,
-        }
-        if lv is not None:
-            out.update(
-                {
-                    "target": lv.target,
-                    "issue": lv.issue,
-                    "parameter": lv.parameter,
-                    "op": lv.op,
-                    "amount": lv.amount,
-                }
-            )
-        if self.error:
-            return {**out, "error": self.error}
-        out.update(
-            {
-                "gain": dict(zip(models, self.gain.tolist(), strict=True)),
-                "mean_gain": self.mean_gain,
-                "gain_per_cost": self.gain_per_cost,
-                "models_gaining": self.agree,
-                "effects": {
-                    i: dict(zip(models, self.delta[:, j].tolist(), strict=True))
-                    for j, i in enumerate(issues)
-                },
-                "paired": self.paired.to_dict() if self.paired else None,
-                "changes": [
-                    c.model_dump(mode="json", by_alias=True, exclude_none=True)
-                    for c in self.intervention.changes
-                ],
-            }
-        )
-        return out
-
-
-@dataclass(frozen=True, eq=False)
-class Advice:
-    """Everything `kingmaker advise` reports, and how it was made."""
-
-    scenario: str
-    title: str
-    scenario_hash: str
-    actor: str
-    actor_name: str
-    objective: Objective
-    models: tuple[str, ...]
-    issues: tuple[str, ...]
-    base: np.ndarray  # (models, issues)
-    presets: tuple[Outcome, ...]
-    levers: tuple[Outcome, ...]  # ranked, best first
-    who_matters: tuple[Outcome, ...]  # each other actor kept away, largest |gain| first
-    targets: tuple[TargetResult, ...]
-    draws: int
-    seed_sequence: np.random.SeedSequence
-    propagate: bool
-    steps: Steps
-    names: Mapping[str, str] = field(default_factory=dict)
-    kingmaker_version: str = __version__
-
-    @property
-    def seed(self) -> int | None:
-        e = self.seed_sequence.entropy
-        return int(e) if isinstance(e, int) else None
-
-    def to_dict(self) -> dict[str, Any]:
-        ob = self.objective
-        wants = [
-            {
-                "issue": i,
-                "position": float(p),
-                "weight": float(w),
-                "forecast": dict(
-                    zip(self.models, self.base[:, self.issues.index(i)].tolist(), strict=True)
-                ),
-            }
-            for i, p, w in zip(ob.issues, ob.ideal, ob.weight, strict=True)
-        ]
-        return jsonable(
-            {
-                "kind": "advice",
-                "scenario": self.scenario,
-                "title": self.title,
-                "actor": self.actor,
-                "actor_name": self.actor_name,
-                "wants": wants,
-                "models": list(self.models),
-                "issues": list(self.issues),
-                "base": {
-                    k: dict(zip(self.issues, self.base[n].tolist(), strict=True))
-                    for n, k in enumerate(self.models)
-                },
-                "draws": self.draws,
-                "seed": self.seed,
-                "propagate": self.propagate,
-                "steps": {
-                    "position": self.steps.position,
-                    "salience": self.steps.salience,
-                    "capability": self.steps.capability,
-                },
-                "presets": [o.to_dict(self.models, self.issues) for o in self.presets],
-                "levers": [o.to_dict(self.models, self.issues) for o in self.levers],
-                "who_matters": [o.to_dict(self.models, self.issues) for o in self.who_matters],
-                "targets": [t.to_dict() for t in self.targets],
-                "scenario_hash": self.scenario_hash,
-                "kingmaker_version": self.kingmaker_version,
-            }
-        )
 
 
 def _outcome(
@@ -224,12 +60,22 @@ def _outcome(
     objective: Objective,
     lever: Lever | None = None,
 ) -> Outcome:
-    return Outcome(iv, kind, cost, after, after - base, objective.gain(base, after), lever)
+    return Outcome(
+        InterventionRef.of(iv),
+        kind,
+        cost,
+        after,
+        after - base,
+        objective.gain(base, after),
+        lever.ref() if lever is not None else None,
+    )
 
 
 def _failed(iv: Intervention, kind: str, error: str, shape) -> Outcome:
     nan = np.full(shape, np.nan)
-    return Outcome(iv, kind, math.nan, nan, nan, np.full(shape[0], np.nan), error=error)
+    return Outcome(
+        InterventionRef.of(iv), kind, math.nan, nan, nan, np.full(shape[0], np.nan), error=error
+    )
 
 
 def advise(
@@ -257,16 +103,16 @@ def advise(
     interventions), "all" or "none"; ``draws`` = 0 skips the paired draws; ``check``: how
     many of the best levers also run on paired draws."""
     if presets not in ("own", "all", "none"):
-        raise AnalysisError(f"presets must be own, all or none, got {presets!r}")
-    if draws < 0 or check < 0:
-        raise AnalysisError("draws and check must be >= 0")
+        raise AnalysisError(f"must be own, all or none, got {presets!r}", parameter="presets")
+    for name, value in (("draws", draws), ("check", check)):
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 0:
+            raise AnalysisError(f"must be an integer >= 0, got {value!r}", parameter=name)
     steps = steps or Steps()
     seq = normalize_seed(seed)
     plan = plan_models(scenario, models, variant=variant, rounds=rounds, settings=settings)
-    keys = tuple(m.key for m in plan)
     arrays = compile_scenario(scenario)
     objective = Objective.of(arrays, actor, issues)
-    parsed = [Target.parse(scenario, t) for t in targets]
+    parsed = [parse_target(scenario, t) for t in targets]
     tick = progress or (lambda stage, done, total: None)
     shape = (len(plan), len(arrays.issue_ids))
     threads = executor.threads if executor is not None else available_cores()
@@ -392,16 +238,7 @@ def advise(
                     else apply_with_moves(scenario, o.intervention, propagate=propagate)[0]
                 )
                 sim = simulate(changed, models, **options)
-                store[k] = Outcome(
-                    o.intervention,
-                    o.kind,
-                    o.cost,
-                    o.after,
-                    o.delta,
-                    o.gain,
-                    o.lever,
-                    _paired(base_sim, sim, objective, arrays.issue_ids),
-                )
+                store[k] = replace(o, paired=_paired(base_sim, sim, objective, arrays.issue_ids))
             tick("paired draws", len(todo), len(todo))
 
     # targets
@@ -423,25 +260,29 @@ def advise(
         tick("targets", len(parsed), len(parsed))
 
     names = {a.id: a.name for a in scenario.actors}
+    provenance = Provenance(
+        kind=Advice.kind,
+        scenario=scenario.id,
+        scenario_hash=arrays.scenario_hash,
+        models=tuple(m.info() for m in plan),
+        seed=seed_entropy(seq),
+        draws=int(draws),
+    )
     return Advice(
-        scenario.id,
-        scenario.scenario.title,
-        arrays.scenario_hash,
-        actor,
-        names[actor],
-        objective,
-        keys,
-        arrays.issue_ids,
-        base,
-        tuple(preset_out),
-        tuple(outcomes),
-        tuple(away),
-        tuple(target_out),
-        int(draws),
-        seq,
-        propagate,
-        steps,
-        names,
+        provenance=provenance,
+        title=scenario.scenario.title,
+        actor=actor,
+        actor_name=names[actor],
+        objective=Wants(objective.issues, objective.ideal, objective.weight),
+        issues=arrays.issue_ids,
+        base=base,
+        presets=tuple(preset_out),
+        levers=tuple(outcomes),
+        who_matters=tuple(away),
+        targets=tuple(target_out),
+        propagate=propagate,
+        steps=steps,
+        names=names,
     )
 
 

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ...results.advice import LeverRef, Steps
 from ...scenario.compile import PARAMETERS, ScenarioArrays
 from ...scenario.interventions import Move, patrons_of
 from ...scenario.schema import (
@@ -48,15 +49,6 @@ KINDS = (
 )
 
 
-@dataclass(frozen=True)
-class Steps:
-    """How large the searched levers are."""
-
-    position: float = 0.1  # fraction of the issue's scale
-    salience: float = 0.1
-    capability: float = 0.8  # factor applied to a rival's capability (coercion)
-
-
 @dataclass(frozen=True, eq=False)
 class Lever:
     """One candidate change: the intervention and what the search reads from it."""
@@ -77,6 +69,10 @@ class Lever:
     @property
     def name(self) -> str:
         return self.intervention.name
+
+    def ref(self) -> LeverRef:
+        """What records keep of the lever."""
+        return LeverRef(self.target, self.issue, self.parameter, self.op, self.amount)
 
 
 # --------------------------------------------------------------------------- array level
@@ -184,7 +180,10 @@ def _fmt(x: float) -> str:
 
 
 def candidate_levers(
-    scenario: Scenario, arrays: ScenarioArrays, objective: Objective, steps: Steps = Steps()
+    scenario: Scenario,
+    arrays: ScenarioArrays,
+    objective: Objective,
+    steps: Steps | None = None,
 ) -> list[Lever]:
     """Every lever the search considers for ``objective.actor`` on its issues.
 
@@ -193,6 +192,7 @@ def candidate_levers(
     actor's salience up or down; coercion that scales each other actor's capability on an
     issue; the actor leaving the table; each other actor excluded from it.
     """
+    steps = steps or Steps()
     me = objective.actor
     names = _names(scenario)
     a = arrays.actor_ids.index(me)

@@ -15,54 +15,21 @@ says so ("not reachable within bounds").
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
 
 import numpy as np
 
-from ...errors import AnalysisError
+from ...results.advice import InterventionRef, Reach, Target, TargetResult
 from ...scenario.compile import PARAMETERS, ScenarioArrays
 from ...scenario.interventions import InterventionError, apply_intervention
 from ...scenario.schema import Intervention, RemoveActor, ScaleParameter, Scenario, ShiftParameter
-from ..evaluation import PlannedModel
-from ..uncertainty import issue_value
+from ..plan import PlannedModel
 from .levers import apply_single, bounds, proxy_links
 from .variants import forecast_scenarios, forecast_values
 
 GRID = 8
 MAX_CAPABILITY_FACTOR = 3.0
-_SIGN = {"below": "<", "above": ">", None: ":"}
-
-
-@dataclass(frozen=True)
-class Target:
-    """``ISSUE<VALUE`` (the forecast at or below), ``ISSUE>VALUE`` (at or above), or
-    ``ISSUE:VALUE`` (to the value, from whichever side the forecast is on)."""
-
-    issue: str
-    value: float
-    direction: str | None = None  # "below", "above", or None: toward the value
-
-    @classmethod
-    def parse(cls, scenario: Scenario, text: str | Target) -> Target:
-        if isinstance(text, Target):
-            return text
-        text = str(text)
-        match = re.match(r"^\s*([^:<>]*?)\s*([:<>])\s*(.*?)\s*$", text)
-        if match is None:
-            raise AnalysisError(
-                f"a target is ISSUE<VALUE, ISSUE>VALUE or ISSUE:VALUE "
-                f"(e.g. {scenario.issues[0].id}<30), got {text!r}"
-            )
-        issue, sign, value = match.groups()
-        direction = {s: d for d, s in _SIGN.items()}[sign]
-        x = issue_value(scenario, issue, value, text, "target")
-        return cls(issue, x, direction)
-
-    def __str__(self) -> str:
-        return f"{self.issue}{_SIGN[self.direction]}{self.value:g}"
 
 
 @dataclass(frozen=True)
@@ -100,6 +67,21 @@ class Family:
         verb = "raises" if self.direction > 0 else "lowers"
         return f"{who} {verb} its {self.parameter} on {issue} by {size:.3g}"
 
+    def reach(
+        self, issue: str, size: float, cost: float, forecast: float, names: dict[str, str]
+    ) -> Reach:
+        """The record of a change of ``size`` that brings the forecast to ``forecast``."""
+        return Reach(
+            actor=self.actor,
+            parameter=self.parameter,
+            direction=self.direction,
+            size=size,
+            amount=None if self.parameter is None else self.amount(size),
+            cost=cost,
+            forecast=forecast,
+            intervention=InterventionRef.of(self.intervention(issue, size, names)),
+        )
+
     def intervention(self, issue: str, size: float, names: dict[str, str]) -> Intervention:
         name = self.describe(names, issue, size)
         if self.parameter is None:
@@ -127,59 +109,6 @@ class Family:
             )
         )
         return Intervention(id=iv_id, name=name, changes=(change,))
-
-
-@dataclass(frozen=True)
-class Reach:
-    """A change that brings one model's forecast to the target."""
-
-    family: Family
-    size: float
-    cost: float
-    forecast: float
-    intervention: Intervention
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "actor": self.family.actor,
-            "parameter": self.family.parameter,
-            "direction": "up" if self.family.direction > 0 else "down",
-            "size": self.size,
-            "amount": None if self.family.parameter is None else self.family.amount(self.size),
-            "cost": self.cost,
-            "forecast": self.forecast,
-            "change": self.intervention.name,
-            "intervention": self.intervention.model_dump(
-                mode="json", by_alias=True, exclude_none=True
-            ),
-        }
-
-
-@dataclass(frozen=True)
-class TargetResult:
-    """Per model: where the forecast is, which way it must go, and the changes that get it there."""
-
-    target: Target
-    model: str
-    forecast: float
-    direction: str  # "below" (reach <= value) or "above" (reach >= value)
-    reaches: tuple[Reach, ...] = field(default=())
-    searched: int = 0
-    already: bool = False  # the forecast is already there: nothing to search
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "target": str(self.target),
-            "issue": self.target.issue,
-            "value": self.target.value,
-            "model": self.model,
-            "forecast": self.forecast,
-            "direction": self.direction,
-            "already_reached": self.already,
-            "searched": self.searched,
-            "reachable": bool(self.reaches),
-            "changes": [r.to_dict() for r in self.reaches],
-        }
 
 
 def families(arrays: ScenarioArrays, issue: str) -> list[Family]:
@@ -312,21 +241,19 @@ def smallest_changes(
             hi[todo[yes]], value[todo[yes]] = mid[yes], got[yes]
             lo[todo[~yes]] = mid[~yes]
         reaches = [
-            Reach(
-                numeric[i],
+            numeric[i].reach(
+                target.issue,
                 float(hi[i]),
                 numeric[i].cost(float(hi[i]), width),
                 float(value[i]),
-                numeric[i].intervention(target.issue, float(hi[i]), names),
+                names,
             )
             for i in np.flatnonzero(first >= 0)
         ]
         for f, v in zip(leaving, left[:, k], strict=True):
             if np.isfinite(v) and reached(np.array(v), k):
-                reaches.append(
-                    Reach(f, 1.0, 1.0, float(v), f.intervention(target.issue, 1.0, names))
-                )
-        reaches.sort(key=lambda r: (r.cost, r.family.actor))
+                reaches.append(f.reach(target.issue, 1.0, 1.0, float(v), names))
+        reaches.sort(key=lambda r: (r.cost, r.actor))
         results.append(
             TargetResult(
                 target, m.key, float(base[k, j]), direction, tuple(reaches[:keep]), len(fams)

@@ -1,38 +1,18 @@
-"""Result records: frozen, self-describing, rendered by every interface the same way.
+"""The forecast record: every requested model's forecast of every issue, with its path.
 
-A :class:`Forecast` says what was run (models, variants, validated parameters, seed), on what
-(scenario id and hash) and by which Kingmaker version. ``to_dict`` gives the JSON contract the
-CLI prints with ``--format json``; ``to_frame`` and ``trajectory_frame`` give pandas tables.
+``to_dict`` gives the JSON contract ``kingmaker forecast --format json`` prints
+(docs/reference/json-output.md); ``to_frame`` and ``trajectory_frame`` give pandas tables.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
-
-def jsonable(value: Any) -> Any:
-    """Plain JSON data from records' contents: arrays to lists, NaN/inf to None."""
-    if isinstance(value, np.ndarray):
-        return jsonable(value.tolist())
-    if isinstance(value, (np.floating, float)):
-        v = float(value)
-        return v if math.isfinite(v) else None
-    if isinstance(value, (np.integer,)):
-        return int(value)
-    if isinstance(value, (np.bool_,)):
-        return bool(value)
-    if isinstance(value, Mapping):
-        return {str(k): jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [jsonable(v) for v in value]
-    if hasattr(value, "model_dump"):
-        return jsonable(value.model_dump(mode="json"))
-    return value
+from .record import Provenance, Record, check_kind, floats, head, jsonable, number, optional
 
 
 @dataclass(frozen=True, eq=False)
@@ -58,10 +38,16 @@ class ModelRun:
     params: Mapping[str, Any]
     issues: tuple[IssueForecast, ...]
     extras: Mapping[str, Any] = field(default_factory=dict)
+    key: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.key:
+            object.__setattr__(self, "key", self.model)
 
     @property
-    def key(self) -> str:
-        return self.model
+    def label(self) -> str:
+        """A model's column label: its name, and its variant when it has one."""
+        return self.model + (f":{self.variant}" if self.variant else "")
 
     def issue(self, issue_id: str) -> IssueForecast:
         for f in self.issues:
@@ -71,19 +57,34 @@ class ModelRun:
 
 
 @dataclass(frozen=True, eq=False)
-class Forecast:
+class Forecast(Record):
     """Every requested model's forecast of every issue of a scenario."""
 
-    scenario: str
+    kind: ClassVar[str] = "forecast"
+
+    provenance: Provenance
     title: str
-    scenario_hash: str
-    kingmaker_version: str
     actors: tuple[str, ...]
     issues: tuple[str, ...]
     observed: Mapping[str, float | None]
     scales: Mapping[str, tuple[float, float]]
     runs: tuple[ModelRun, ...]
-    seed: int | None = None
+
+    @property
+    def scenario(self) -> str:
+        return self.provenance.scenario
+
+    @property
+    def scenario_hash(self) -> str:
+        return self.provenance.scenario_hash
+
+    @property
+    def kingmaker_version(self) -> str:
+        return self.provenance.kingmaker_version
+
+    @property
+    def seed(self):
+        return self.provenance.seed
 
     def run(self, model: str) -> ModelRun:
         for r in self.runs:
@@ -119,6 +120,7 @@ class Forecast:
                 }
             )
         return {
+            **head(self),
             "scenario": self.scenario,
             "title": self.title,
             "actors": list(self.actors),
@@ -126,16 +128,57 @@ class Forecast:
             "runs": {
                 r.key: {
                     "model": r.model,
+                    "title": r.title,
                     "variant": r.variant,
                     "params": jsonable(r.params),
                     **({"extras": jsonable(r.extras)} if r.extras else {}),
                 }
                 for r in self.runs
             },
-            "seed": self.seed,
+            "seed": jsonable(self.seed),
             "scenario_hash": self.scenario_hash,
             "kingmaker_version": self.kingmaker_version,
         }
+
+    @classmethod
+    def from_dict(cls, doc: Mapping[str, Any], arrays: Mapping[str, Any] | None = None) -> Forecast:
+        check_kind(doc, cls.kind)
+        runs = []
+        for key, info in doc["runs"].items():
+            per_issue = []
+            for issue in doc["issues"]:
+                f = issue["models"][key]
+                per_issue.append(
+                    IssueForecast(
+                        issue=issue["id"],
+                        forecast=number(f["forecast"]),
+                        trajectory=floats(f["trajectory"]),
+                        rounds=int(f["rounds"]),
+                        converged=bool(f["converged"]),
+                        stop_reason=f["stop_reason"],
+                        extras=f.get("extras", {}),
+                    )
+                )
+            runs.append(
+                ModelRun(
+                    model=info["model"],
+                    title=info.get("title", ""),
+                    variant=info.get("variant"),
+                    params=info.get("params", {}),
+                    issues=tuple(per_issue),
+                    extras=info.get("extras", {}),
+                    key=key,
+                )
+            )
+        return cls(
+            provenance=Provenance.from_dict(doc["provenance"]),
+            title=doc["title"],
+            actors=tuple(doc["actors"]),
+            issues=tuple(i["id"] for i in doc["issues"]),
+            observed={i["id"]: optional(i.get("observed")) for i in doc["issues"]},
+            scales={i["id"]: (float(i["scale"][0]), float(i["scale"][1])) for i in doc["issues"]},
+            runs=tuple(runs),
+        )
 
     def to_frame(self):
         """One row per (model, issue): forecast, observed outcome, error, rounds, convergence."""
