@@ -29,17 +29,37 @@ class KingmakerError(ValueError):
         super().__init__(f"{parameter} {message}" if parameter else message)
 
 
-def unknown_name(kind: str, value: str, known: Iterable[str]) -> str:
-    """ "unknown actor 'irn' (did you mean 'iran'?)", or the known names when there are few."""
+#: Similarity (rapidfuzz WRatio, 0-100) from which an unknown name is "probably a typo of".
+SUGGEST_CUTOFF = 60
+#: Known names listed after an unknown one when no suggestion fits and there are this few.
+LIST_AT_MOST = 12
+
+
+def unknown_name(
+    kind: str,
+    value: str,
+    known: Iterable[str],
+    *,
+    lead: str | None = None,
+    listing: str = "known",
+    always_list: bool = False,
+    keep_order: bool = False,
+) -> str:
+    """The one "did you mean" message: ``unknown actor 'irn' (did you mean 'iran'?)``.
+
+    ``lead`` replaces the start (``unknown {kind} {value!r}``); the known names follow
+    (``; {listing}: a, b, c``) when no suggestion fits and they are few, or always with
+    ``always_list``; sorted unless ``keep_order``.
+    """
     from rapidfuzz import process
 
-    known = sorted(known)
-    msg = f"unknown {kind} {value!r}"
-    match = process.extractOne(value, known, score_cutoff=70) if known else None
+    names = list(dict.fromkeys(known)) if keep_order else sorted(set(known))
+    msg = lead or f"unknown {kind} {value!r}"
+    match = process.extractOne(str(value), names, score_cutoff=SUGGEST_CUTOFF) if names else None
     if match:
         msg += f" (did you mean {match[0]!r}?)"
-    elif known and len(known) <= 12:
-        msg += f"; known: {', '.join(known)}"
+    if names and (always_list or (not match and len(names) <= LIST_AT_MOST)):
+        msg += f"; {listing}: {', '.join(names)}"
     return msg
 
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from ..errors import ModelSettingsError, UnknownModelError
+from ..errors import ModelSettingsError, UnknownModelError, unknown_name
 from .base import ModelParams, ModelSpec
 
 #: Built-in model modules, in the order they are listed and run by default.
@@ -30,11 +30,11 @@ def available() -> tuple[str, ...]:
 def get(name: str) -> ModelSpec:
     """The spec of a model by name, with a suggestion when the name is unknown."""
     if name not in BUILTIN:
-        from rapidfuzz import process
-
-        best = process.extractOne(name, BUILTIN, score_cutoff=60)
-        hint = f" (did you mean {best[0]!r}?)" if best else ""
-        raise UnknownModelError(f"unknown model {name!r}{hint}; available: {', '.join(BUILTIN)}")
+        raise UnknownModelError(
+            unknown_name(
+                "model", name, BUILTIN, listing="available", always_list=True, keep_order=True
+            )
+        )
     if name not in _cache:
         _cache[name] = importlib.import_module(f"{__package__}.{name}").MODEL
     return _cache[name]

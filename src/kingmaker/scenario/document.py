@@ -17,7 +17,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from ..errors import Problem, ScenarioError
+from ..errors import Problem, ScenarioError, unknown_name
 from . import checks as scenario_checks
 from .schema import Scenario
 
@@ -196,15 +196,9 @@ def _message(err: dict, path: tuple, doc: Any, model: Any) -> str:
         key = err["loc"][-1]
         parent = _parent_model(path[:-1] if path and path[-1] == key else path, doc)
         expected = _expected_keys(parent)
-        text = f"unknown key {key!r}"
-        if expected:
-            from rapidfuzz import process
-
-            best = process.extractOne(str(key), expected, score_cutoff=60)
-            if best:
-                text += f" (did you mean {best[0]!r}?)"
-            text += f"; expected one of: {', '.join(expected)}"
-        return text
+        return unknown_name(
+            "key", key, expected, listing="expected one of", always_list=True, keep_order=True
+        )
     if kind == "missing":
         return f"required key {err['loc'][-1]!r} is missing"
     if kind == "union_tag_not_found":

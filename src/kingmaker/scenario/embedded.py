@@ -9,7 +9,7 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 
-from ..errors import UnknownScenarioError
+from ..errors import UnknownScenarioError, unknown_name
 
 #: The scenario `kingmaker forecast` runs when given none.
 DEFAULT_SCENARIO = "us-iraq-2020"
@@ -35,9 +35,12 @@ def embedded_path(name: str) -> Path:
     for candidate in (root / name / "scenario.yaml", root / f"{name}.yaml"):
         if candidate.is_file():
             return candidate
-    from rapidfuzz import process
-
-    names = embedded_names()
-    best = process.extractOne(name, names, score_cutoff=60) if names else None
-    hint = f" (did you mean {best[0]!r}?)" if best else f"; embedded: {', '.join(names)}"
-    raise UnknownScenarioError(f"no file or embedded scenario named {name!r}{hint}")
+    raise UnknownScenarioError(
+        unknown_name(
+            "scenario",
+            name,
+            embedded_names(),
+            lead=f"no file or embedded scenario named {name!r}",
+            listing="embedded",
+        )
+    )
