@@ -73,6 +73,7 @@ def test_scenario_backtest_table_and_json(capsys):
 
 def test_write_docs_for_deu3(capsys, tmp_path):
     page = tmp_path / "docs" / "backtest.md"
+    page.parent.mkdir()  # outputs go into folders that exist
     code, _, err = run(
         capsys,
         "backtest",
@@ -194,3 +195,15 @@ def test_json_does_not_depend_on_the_executor(capsys, options):
     code, out, err = run(capsys, *argv, *options)
     assert code == 0, err
     assert without_created(out) == without_created(reference)
+
+
+def test_write_docs_never_replaces_a_file_unasked(capsys, tmp_path):
+    page = tmp_path / "mine.md"
+    page.write_text("my notes\n", encoding="utf-8")
+    argv = ["backtest", "bdm1994-emissions", "-m", "compromise", "--write-docs", str(page)]
+    code, _, err = run(capsys, *argv)
+    assert code == 2 and "exists; use --force" in err
+    assert page.read_text(encoding="utf-8") == "my notes\n"
+    code, _, err = run(capsys, *argv, "--force")
+    assert code == 0 and "| lag | compromise |" in page.read_text(encoding="utf-8")
+    assert [p.name for p in tmp_path.iterdir()] == ["mine.md"]  # no temporary file left

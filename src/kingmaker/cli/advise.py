@@ -2,23 +2,21 @@
 
 from __future__ import annotations
 
-import json
 import math
-import sys
 from enum import Enum
 from typing import Annotated
 
-import numpy as np
 import typer
 from rich.console import Console
-from rich.table import Table
 
+from ..report.numbers import signed
 from .common import (
     AnalysisSeedOpt,
     DaskOpt,
     InputFormatOpt,
     ModelOpt,
     ReportFormat,
+    ReportFormatOpt,
     RoundsOpt,
     ScenarioArg,
     SchedulerOpt,
@@ -32,6 +30,7 @@ from .common import (
     load_source,
     out,
     parse_settings,
+    print_json,
     progress_bar,
 )
 
@@ -118,9 +117,7 @@ def advise(
     dask: DaskOpt = False,
     scheduler: SchedulerOpt = None,
     scheduler_timeout: SchedulerTimeoutOpt = 10.0,
-    output_format: Annotated[
-        ReportFormat, typer.Option("--format", help="Output format.")
-    ] = ReportFormat.table,
+    output_format: ReportFormatOpt = ReportFormat.table,
     input_format: InputFormatOpt = None,
 ) -> None:
     """Who can move the outcome: an actor's presets, its best levers, and what reaches a target."""
@@ -153,7 +150,7 @@ def advise(
             progress=lambda stage, done, total: bar(done, total),
         )
     if output_format is ReportFormat.json:
-        sys.stdout.write(json.dumps(result.to_dict(), indent=2, allow_nan=False) + "\n")
+        print_json(result.to_dict())
     else:
         # a report written to a file or pipe gets room for its columns
         con = (
@@ -164,14 +161,10 @@ def advise(
         _print_advice(con, result, top)
 
 
-def _num(x: float, d: int = 1, sign: bool = True) -> str:
-    if x is None or not math.isfinite(x):
-        return "-"
-    s = f"{x:+.{d}f}" if sign else f"{x:.{d}f}"
-    return s.replace("-0.0", "0.0").replace("+0.0", "0.0") if abs(x) < 0.5 * 10**-d else s
-
-
 def _print_advice(out: Console, adv, top: int) -> None:
+    import numpy as np
+    from rich.table import Table
+
     ob = adv.objective
     who = adv.actor_name
     out.print(f"[bold]{adv.title}[/bold]  ({adv.scenario}) - levers of {who}", soft_wrap=True)
@@ -187,7 +180,7 @@ def _print_advice(out: Console, adv, top: int) -> None:
         table.add_column(col, justify="left" if col == "Issue" else "right", overflow="fold")
     for i, p, w in zip(ob.issues, ob.ideal, ob.weight, strict=True):
         j = adv.issues.index(i)
-        table.add_row(i, f"{p:g}", f"{w:.2f}", *(_num(v, 1, False) for v in adv.base[:, j]))
+        table.add_row(i, f"{p:g}", f"{w:.2f}", *(signed(v, 1, False) for v in adv.base[:, j]))
     out.print(table)
     out.print(
         "[dim]Gain: how much closer the forecasts come to the actor's positions, "
@@ -216,10 +209,10 @@ def _print_advice(out: Console, adv, top: int) -> None:
             str(rank),
             o.intervention.name,
             f"{o.cost:.2f}",
-            _num(o.mean_gain, 2),
-            _num(o.gain_per_cost, 1),
+            signed(o.mean_gain, 2),
+            signed(o.gain_per_cost, 1),
             f"{o.agree}/{len(adv.models)}",
-            f"{_num(finite.min(), 1)}..{_num(finite.max(), 1)}" if finite.size else "-",
+            f"{signed(finite.min(), 1)}..{signed(finite.max(), 1)}" if finite.size else "-",
         ]
         if checked:
             row.append(_paired_gain(o))
@@ -242,6 +235,9 @@ def _print_advice(out: Console, adv, top: int) -> None:
 def _print_who_matters(out: Console, adv) -> None:
     """Each other actor kept away from the table: a measure of who matters to the actor's
     aims (for or against), not a lever it is assumed to have."""
+    import numpy as np
+    from rich.table import Table
+
     away = [o for o in adv.who_matters if math.isfinite(o.mean_gain)]
     if not away:
         return
@@ -256,9 +252,9 @@ def _print_who_matters(out: Console, adv) -> None:
         finite = o.gain[np.isfinite(o.gain)]
         table.add_row(
             adv.names.get(o.lever.target, o.lever.target),
-            _num(o.mean_gain, 2),
+            signed(o.mean_gain, 2),
             f"{o.agree}/{len(adv.models)}",
-            f"{_num(finite.min(), 1)}..{_num(finite.max(), 1)}",
+            f"{signed(finite.min(), 1)}..{signed(finite.max(), 1)}",
         )
     out.print(table)
     out.print(
@@ -278,10 +274,12 @@ def _paired_gain(o) -> str:
     mean = sum(g.mean for g in dists) / len(dists)
     lo = sum(g.interval80[0] for g in dists) / len(dists)
     hi = sum(g.interval80[1] for g in dists) / len(dists)
-    return f"{_num(mean, 2)} ({_num(lo, 1)}..{_num(hi, 1)})"
+    return f"{signed(mean, 2)} ({signed(lo, 1)}..{signed(hi, 1)})"
 
 
 def _print_outcome(out: Console, adv, o) -> None:
+    from rich.table import Table
+
     title = f"Preset: {o.intervention.name}  [dim]({o.intervention.id}"
     if o.error:
         out.print(f"{title})[/dim]\n  [red]could not be applied:[/red] {o.error}", soft_wrap=True)
@@ -295,19 +293,19 @@ def _print_outcome(out: Console, adv, o) -> None:
     for k, key in enumerate(adv.models):
         cells = []
         for j, i in enumerate(adv.issues):
-            cell = _num(o.delta[k, j])
+            cell = signed(o.delta[k, j])
             if (
                 o.paired is not None
                 and key in o.paired.differences
                 and i in o.paired.differences[key]
             ):
                 lo, hi = o.paired.differences[key][i].distribution.interval80
-                cell += f" [dim]({_num(lo)}..{_num(hi)})[/dim]"
+                cell += f" [dim]({signed(lo)}..{signed(hi)})[/dim]"
             cells.append(cell)
-        gain = _num(o.gain[k], 2)
+        gain = signed(o.gain[k], 2)
         if o.paired is not None and key in o.paired.gain:
             g = o.paired.gain[key]
-            gain += f" [dim]({_num(g.interval80[0], 1)}..{_num(g.interval80[1], 1)})[/dim]"
+            gain += f" [dim]({signed(g.interval80[0], 1)}..{signed(g.interval80[1], 1)})[/dim]"
         table.add_row(key, *cells, gain)
     out.print(table)
     if o.paired is not None:
@@ -325,6 +323,8 @@ def _by_target(results):
 
 
 def _print_target(out: Console, adv, results) -> None:
+    from rich.table import Table
+
     t = results[0].target
     way = {"below": "at or below", "above": "at or above"}.get(t.direction, "to")
     table = Table(
@@ -337,12 +337,12 @@ def _print_target(out: Console, adv, results) -> None:
     knife = []
     for r in results:
         if r.already:
-            table.add_row(r.model, _num(r.forecast, 1, False), "already there", "-", "-")
+            table.add_row(r.model, signed(r.forecast, 1, False), "already there", "-", "-")
             continue
         if not r.reaches:
             table.add_row(
                 r.model,
-                _num(r.forecast, 1, False),
+                signed(r.forecast, 1, False),
                 "[yellow]not reachable within bounds[/yellow] by one change",
                 "-",
                 "-",
@@ -351,10 +351,10 @@ def _print_target(out: Console, adv, results) -> None:
         for n, reach in enumerate(r.reaches[:3]):
             table.add_row(
                 r.model if n == 0 else "",
-                _num(r.forecast, 1, False) if n == 0 else "",
+                signed(r.forecast, 1, False) if n == 0 else "",
                 reach.intervention.name,
                 f"{reach.cost:.3g}",
-                _num(reach.forecast, 1, False),
+                signed(reach.forecast, 1, False),
             )
         if r.reaches[0].cost < 0.01:
             knife.append(r.model)

@@ -2,30 +2,31 @@
 
 from __future__ import annotations
 
-import json
 import math
-import sys
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.table import Table
 
+from ..report.numbers import decimals_for, fmt
 from .common import (
     DaskOpt,
+    ForceOpt,
     InputFormatOpt,
     ReportFormat,
+    ReportFormatOpt,
     SchedulerOpt,
     SchedulerTimeoutOpt,
+    SetOpt,
     WorkersOpt,
     app,
-    decimals_for,
     err,
     executor_from,
-    fmt,
     out,
+    output_path,
     parse_settings,
+    print_json,
 )
 
 
@@ -81,21 +82,17 @@ def backtest(
     ] = 0,
     seed: Annotated[int, typer.Option(min=0, help="Seed of the bootstrap and the draws.")] = 0,
     resamples: Annotated[int, typer.Option(min=1, help="Bootstrap resamples.")] = 2000,
-    set_: Annotated[
-        list[str] | None,
-        typer.Option("--set", help="A model setting, MODEL.SETTING=VALUE (repeatable)."),
-    ] = None,
-    output_format: Annotated[
-        ReportFormat, typer.Option("--format", help="Output format.")
-    ] = ReportFormat.table,
+    set_: SetOpt = None,
+    output_format: ReportFormatOpt = ReportFormat.table,
     write_docs: Annotated[
         Path | None,
         typer.Option(
             "--write-docs",
             help="Also write a Markdown report there (for deu3: the complete "
-            "leaderboard page, docs/backtest.md).",
+            "leaderboard page, docs/backtest.md); an existing file only with --force.",
         ),
     ] = None,
+    force: ForceOpt = False,
     input_format: InputFormatOpt = None,
     workers: WorkersOpt = None,
     dask: DaskOpt = False,
@@ -108,17 +105,14 @@ def backtest(
     results are the same on every executor."""
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from ..analysis.backtest import backtest_target, run_backtest, summarize
+    from ..analysis.backtest import backtest as run_backtest
     from ..analysis.backtest.markdown import render_deu3, render_scenario
+    from ..files import write_atomic
 
+    if write_docs is not None:
+        output_path(write_docs, force)
     dataset = target == "deu3"
-    tg = backtest_target(
-        target,
-        capability=capability.value if capability else None,
-        unit=unit.value if unit else None,
-        input_format=input_format,
-    )
-    settings = parse_settings(set_)
+    options = dict(seed=seed, resamples=resamples, settings=parse_settings(set_), progress=None)
     progress = Progress(
         TextColumn("{task.description}"),
         BarColumn(),
@@ -136,54 +130,38 @@ def backtest(
                 tasks[stage] = progress.add_task(stage, total=total)
             progress.update(tasks[stage], completed=done)
 
-        if dataset and write_docs is not None:
+        if dataset and write_docs is not None:  # the whole page: every option, calibration
             from ..analysis.backtest.deu3 import deu3_report
 
             report = deu3_report(
-                model,
-                seed=seed,
-                resamples=resamples,
-                draws=draws or 200,
-                settings=settings,
-                executor=executor,
-                progress=tick,
+                model, draws=draws or 200, executor=executor, **{**options, "progress": tick}
             )
             board = report.leaderboards[capability.value if capability else "equal"]
             page = render_deu3(report)
         else:
-            if dataset and draws:
-                from ..analysis.backtest.deu3 import DEFAULT_UNCERTAINTY
-
-                tg = backtest_target(
-                    target,
-                    capability=capability.value if capability else None,
-                    unit=unit.value if unit else None,
-                    uncertainty=DEFAULT_UNCERTAINTY,
-                )
-            run = run_backtest(
-                tg,
+            board = run_backtest(
+                target,
                 model,
-                seed=seed,
+                capability=capability.value if capability else None,
+                unit=unit.value if unit else None,
                 draws=draws,
-                settings=settings,
                 executor=executor,
-                progress=lambda d, t: tick("forecasting", d, t),
+                input_format=input_format,
+                **{**options, "progress": lambda d, t: tick("forecasting", d, t)},
             )
-            baseline = "compromise" if "compromise" in run.forecasts else run.models[0].key
-            board = summarize(run, baseline=baseline, resamples=resamples, seed=seed)
             page = render_scenario(board) if write_docs is not None else ""
     if write_docs is not None:
-        write_docs.parent.mkdir(parents=True, exist_ok=True)
-        write_docs.write_text(page, encoding="utf-8")
+        write_atomic(write_docs, page, overwrite=force)
         err.print(f"wrote {write_docs}")
     if output_format is ReportFormat.json:
-        doc = board.to_dict()
-        sys.stdout.write(json.dumps(doc, indent=2, allow_nan=False) + "\n")
+        print_json(board.to_dict())
     else:
         _print_backtest(board, per_case=not dataset)
 
 
 def _print_backtest(board, per_case: bool) -> None:
+    from rich.table import Table
+
     about = board.target + (f", {board.description}" if board.description else "")
     title = f"Backtest: {board.title}  [dim]({about})[/dim]"
     table = Table(title=title, title_justify="left")

@@ -1,9 +1,13 @@
-"""What the commands share: the app, the consoles, option types, loading and executors."""
+"""What the commands share: the app, the consoles, every option declared once, loading,
+outputs and executors.
+
+Importing this module must stay cheap (``kingmaker --help`` imports it): no numpy, no models,
+no rich tables at module level; commands import what they need when they run.
+"""
 
 from __future__ import annotations
 
 import contextlib
-import math
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any
@@ -22,6 +26,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 out = Console(highlight=False, soft_wrap=False)
+err = Console(stderr=True, highlight=False)
 
 #: The option of the command line that sets each library parameter, for error messages:
 #: library errors name the parameter that was wrong (``KingmakerError.parameter``).
@@ -46,7 +51,9 @@ FLAGS = {
     "variant": "--variant",
     "workers": "--workers",
 }
-err = Console(stderr=True, highlight=False)
+
+
+# --------------------------------------------------------------------------- output formats
 
 
 class OutputFormat(str, Enum):
@@ -56,6 +63,19 @@ class OutputFormat(str, Enum):
     json = "json"
     csv = "csv"
 
+
+class ReportFormat(str, Enum):
+    """Reports that are tables on screen and one JSON document with --format json."""
+
+    table = "table"
+    json = "json"
+
+
+OutputFormatOpt = Annotated[OutputFormat, typer.Option("--format", help="Output format.")]
+ReportFormatOpt = Annotated[ReportFormat, typer.Option("--format", help="Output format.")]
+
+
+# --------------------------------------------------------------------------- inputs
 
 ScenarioArg = Annotated[
     str | None,
@@ -76,55 +96,7 @@ InputFormatOpt = Annotated[
 ]
 
 
-def load_source(source: str | None, input_format: str | None):
-    from ..analysis.inputs import load_scenario
-    from ..scenario import DEFAULT_SCENARIO
-
-    return load_scenario(source or DEFAULT_SCENARIO, format=input_format)
-
-
-def output_path(path: Path, force: bool) -> Path:
-    """An output file named on the command line, checked before any work is done: an
-    existing file is replaced only with --force, and its folder must exist."""
-    if path.is_dir():
-        raise KingmakerError(f"{path} is a folder; give a file name")
-    if not path.parent.is_dir():
-        raise KingmakerError(f"{path}: the folder does not exist ({path.parent})")
-    if path.exists() and not force:
-        raise KingmakerError(f"{path} exists; use --force to replace it")
-    return path
-
-
-def parse_settings(items: list[str] | None) -> dict[str, dict[str, Any]]:
-    """``["eum.rounds=20", "eum.variant=corrected"]`` -> ``{"eum": {"rounds": 20, ...}}``."""
-    import yaml
-
-    settings: dict[str, dict[str, Any]] = {}
-    for item in items or []:
-        key, eq, raw = item.partition("=")
-        model, dot, name = key.partition(".")
-        if not (eq and dot and model and name):
-            raise KingmakerError(f"--set expects MODEL.SETTING=VALUE, got {item!r}")
-        try:
-            value = yaml.safe_load(raw) if raw.strip() else None
-        except yaml.YAMLError:
-            value = raw
-        settings.setdefault(model.strip(), {})[name.strip()] = value
-    return settings
-
-
-def decimals_for(lo: float, hi: float) -> int:
-    span = hi - lo
-    return max(0, 3 - math.floor(math.log10(span))) if span > 0 else 3
-
-
-def fmt(x: float | None, decimals: int) -> str:
-    if x is None or (isinstance(x, float) and math.isnan(x)):
-        return "-"
-    return f"{x:.{decimals}f}"
-
-
-# --------------------------------------------------------------------------- uncertainty
+# --------------------------------------------------------------------------- models
 
 ModelOpt = Annotated[
     list[str] | None,
@@ -141,6 +113,13 @@ SetOpt = Annotated[
     list[str] | None,
     typer.Option("--set", help="A model setting, MODEL.SETTING=VALUE (repeatable)."),
 ]
+SeedOpt = Annotated[
+    int | None, typer.Option(min=0, help="Seed for models that draw random numbers.")
+]
+
+
+# --------------------------------------------------------------------------- analyses
+
 AnalysisSeedOpt = Annotated[
     int | None,
     typer.Option(
@@ -149,6 +128,7 @@ AnalysisSeedOpt = Annotated[
         "seed gives the same results on any executor. Default: fresh, and reported.",
     ),
 ]
+DrawsOpt = Annotated[int, typer.Option("--draws", "-n", min=1, help="Number of draws.")]
 SpreadOpt = Annotated[
     float | None,
     typer.Option(
@@ -175,13 +155,48 @@ SchedulerTimeoutOpt = Annotated[
     float,
     typer.Option(min=0.1, help="Seconds to wait for the Dask scheduler to answer."),
 ]
+ForceOpt = Annotated[bool, typer.Option("--force", help="Replace an output file that exists.")]
 
 
-class ReportFormat(str, Enum):
-    """Reports that are tables on screen and one JSON document with --format json."""
+# --------------------------------------------------------------------------- helpers
 
-    table = "table"
-    json = "json"
+
+def load_source(source: str | None, input_format: str | None):
+    """The scenario a command runs on: a file, an embedded name, or the default scenario."""
+    from ..analysis.inputs import load_scenario
+    from ..scenario.embedded import DEFAULT_SCENARIO
+
+    return load_scenario(source or DEFAULT_SCENARIO, format=input_format)
+
+
+def output_path(path: Path, force: bool) -> Path:
+    """An output file named on the command line, checked before any work is done: an
+    existing file is replaced only with --force, and its folder must exist."""
+    if path.is_dir():
+        raise KingmakerError(f"{path} is a folder; give a file name")
+    if not path.parent.is_dir():
+        raise KingmakerError(f"{path}: the folder does not exist ({path.parent})")
+    if path.exists() and not force:
+        raise KingmakerError(f"{path} exists; use --force to replace it")
+    return path
+
+
+def parse_settings(items: list[str] | None) -> dict[str, dict[str, Any]]:
+    """``["eum.rounds=20", "eum.variant=corrected"]`` -> ``{"eum": {"rounds": 20, ...}}``."""
+    import yaml
+
+    settings: dict[str, dict[str, Any]] = {}
+    for item in items or []:
+        key, eq, raw = item.partition("=")
+        model, dot, name = key.partition(".")
+        if not (eq and dot and model.strip() and name.strip()):
+            raise KingmakerError(f"--set expects MODEL.SETTING=VALUE, got {item!r}")
+        try:
+            value = yaml.safe_load(raw) if raw.strip() else None
+        except yaml.YAMLError:
+            value = raw
+        settings.setdefault(model.strip(), {})[name.strip()] = value
+    return settings
 
 
 @contextlib.contextmanager
@@ -240,6 +255,14 @@ def note_nothing_uncertain(sc, what: str) -> None:
         "range around every number (see docs/how-to/uncertainty.md).",
         soft_wrap=True,
     )
+
+
+def print_json(doc: Any) -> None:
+    """One JSON document on stdout (plain JSON: never NaN)."""
+    import json
+    import sys
+
+    sys.stdout.write(json.dumps(doc, indent=2, allow_nan=False) + "\n")
 
 
 def _version(value: bool) -> None:

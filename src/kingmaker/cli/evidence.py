@@ -7,7 +7,6 @@ import sys
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from .common import (
     InputFormatOpt,
@@ -55,6 +54,8 @@ def evidence_check(
 
 
 def _print_evidence(sc, report) -> None:
+    from rich.table import Table
+
     s = report.to_dict()["summary"]
     out.print(f"[bold]{sc.scenario.title}[/bold]  [dim]({sc.id})[/dim]")
     out.print(

@@ -2,54 +2,36 @@
 
 from __future__ import annotations
 
-import json
 import sys
-from typing import Annotated
 
-import typer
-from rich.table import Table
-
+from ..report.numbers import decimals_for, fmt
 from .common import (
     InputFormatOpt,
+    ModelOpt,
     OutputFormat,
+    OutputFormatOpt,
+    RoundsOpt,
     ScenarioArg,
+    SeedOpt,
+    SetOpt,
+    VariantOpt,
     app,
-    decimals_for,
-    fmt,
     load_source,
     out,
     parse_settings,
+    print_json,
 )
 
 
 @app.command()
 def forecast(
     scenario: ScenarioArg = None,
-    model: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--model",
-            "-m",
-            help="Model to run (repeatable); `NAME:VARIANT` picks a "
-            "variant. Default: the scenario's default models. See `kingmaker models`.",
-        ),
-    ] = None,
-    variant: Annotated[
-        str | None, typer.Option(help="Variant for the models that have it.")
-    ] = None,
-    rounds: Annotated[
-        int | None, typer.Option(min=0, help="Rounds for models that run in rounds.")
-    ] = None,
-    seed: Annotated[
-        int | None, typer.Option(min=0, help="Seed for models that draw random numbers.")
-    ] = None,
-    set_: Annotated[
-        list[str] | None,
-        typer.Option("--set", help="A model setting, MODEL.SETTING=VALUE (repeatable)."),
-    ] = None,
-    output_format: Annotated[
-        OutputFormat, typer.Option("--format", help="Output format.")
-    ] = OutputFormat.table,
+    model: ModelOpt = None,
+    variant: VariantOpt = None,
+    rounds: RoundsOpt = None,
+    seed: SeedOpt = None,
+    set_: SetOpt = None,
+    output_format: OutputFormatOpt = OutputFormat.table,
     input_format: InputFormatOpt = None,
 ) -> None:
     """Forecast each issue's outcome with one or more models."""
@@ -60,21 +42,17 @@ def forecast(
         sc, model, variant=variant, rounds=rounds, seed=seed, settings=parse_settings(set_)
     )
     if output_format is OutputFormat.json:
-        sys.stdout.write(json.dumps(result.to_dict(), indent=2, allow_nan=False) + "\n")
+        print_json(result.to_dict())
     elif output_format is OutputFormat.csv:
         sys.stdout.write(result.to_frame().to_csv(index=False))
     else:
         _print_forecast(sc, result)
 
 
-def _run_label(run) -> str:
-    """A model's column label: its name, and its variant when it has one."""
-    return run.model + (f":{run.variant}" if run.variant else "")
-
-
 def _forecast_tables(sc, result, title: str, shared_scale: str | None):
     """Three layouts of the same numbers, widest first: issues x models, models x issues, long."""
     from rich import box
+    from rich.table import Table
 
     def scale_text(issue) -> str:
         unit = f" {issue.scale.unit}" if issue.scale.unit else ""
@@ -86,7 +64,7 @@ def _forecast_tables(sc, result, title: str, shared_scale: str | None):
     def observed(issue) -> float | None:
         return issue.outcome.value if issue.outcome else None
 
-    def new_table() -> Table:
+    def new_table():
         return Table(title=title, title_justify="left", box=box.SIMPLE_HEAD)
 
     wide = new_table()
@@ -94,7 +72,7 @@ def _forecast_tables(sc, result, title: str, shared_scale: str | None):
     if shared_scale is None:
         wide.add_column("Scale", justify="right", no_wrap=True)
     for run in result.runs:
-        wide.add_column(_run_label(run).replace(":", "\n"), justify="right", no_wrap=True)
+        wide.add_column(run.label.replace(":", "\n"), justify="right", no_wrap=True)
     wide.add_column("Observed", justify="right", style="bold", no_wrap=True)
     for issue in sc.issues:
         cells = [issue.id] + ([] if shared_scale else [scale_text(issue)])
@@ -107,7 +85,7 @@ def _forecast_tables(sc, result, title: str, shared_scale: str | None):
     for issue in sc.issues:
         tall.add_column(issue.id, justify="right", no_wrap=True)
     for run in result.runs:
-        tall.add_row(_run_label(run), *[number(i, run.issue(i.id).forecast) for i in sc.issues])
+        tall.add_row(run.label, *[number(i, run.issue(i.id).forecast) for i in sc.issues])
     tall.add_row("observed", *[number(i, observed(i)) for i in sc.issues], style="bold")
     yield tall
 
@@ -118,7 +96,7 @@ def _forecast_tables(sc, result, title: str, shared_scale: str | None):
         for k, run in enumerate(result.runs):
             long.add_row(
                 issue.id if k == 0 else "",
-                _run_label(run),
+                run.label,
                 number(issue, run.issue(issue.id).forecast),
                 number(issue, observed(issue)) if k == 0 else "",
             )
@@ -143,7 +121,7 @@ def _print_forecast(sc, result) -> None:
         rounds = [run.issue(i).rounds for i in sc.issue_ids]
         if any(rounds):
             counts = str(rounds[0]) if len(set(rounds)) == 1 else "/".join(map(str, rounds))
-            dynamic.append(f"{_run_label(run)} {counts}")
+            dynamic.append(f"{run.label} {counts}")
     if dynamic:
         out.print(f"[dim]Rounds run: {'; '.join(dynamic)}[/dim]", soft_wrap=True)
     _print_meanings(sc, result)
@@ -158,7 +136,7 @@ def _print_meanings(sc, result) -> None:
         if not issue.scale.anchors:
             continue
         d = decimals_for(issue.scale.min, issue.scale.max)
-        points = [(_run_label(run), run.issue(issue.id).forecast) for run in result.runs]
+        points = [(run.label, run.issue(issue.id).forecast) for run in result.runs]
         if issue.outcome is not None:
             points.append(("observed", issue.outcome.value))
         by_anchor: dict[float, list[str]] = {}

@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from .common import (
     InputFormatOpt,
@@ -41,6 +40,8 @@ def validate(
 @app.command()
 def scenarios() -> None:
     """List the scenarios embedded in Kingmaker."""
+    from rich.table import Table
+
     from ..analysis.inputs import load_scenario
     from ..scenario import DEFAULT_SCENARIO, embedded_names
 
@@ -73,6 +74,8 @@ def convert(
 @app.command()
 def models() -> None:
     """List the available models and their variants."""
+    from rich.table import Table
+
     from ..models import registry
 
     table = Table(title="Models", title_justify="left")

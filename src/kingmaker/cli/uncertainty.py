@@ -2,23 +2,26 @@
 
 from __future__ import annotations
 
-import json
 import math
 import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from ..errors import KingmakerError
+from ..report.numbers import decimals_for, fmt
 from .common import (
     AnalysisSeedOpt,
     DaskOpt,
+    DrawsOpt,
+    ForceOpt,
     InputFormatOpt,
     ModelOpt,
     OutputFormat,
+    OutputFormatOpt,
     ReportFormat,
+    ReportFormatOpt,
     RoundsOpt,
     ScenarioArg,
     SchedulerOpt,
@@ -28,15 +31,14 @@ from .common import (
     VariantOpt,
     WorkersOpt,
     app,
-    decimals_for,
     err,
     executor_from,
-    fmt,
     load_source,
     note_nothing_uncertain,
     out,
     output_path,
     parse_settings,
+    print_json,
     progress_bar,
 )
 
@@ -44,7 +46,7 @@ from .common import (
 @app.command()
 def simulate(
     scenario: ScenarioArg = None,
-    draws: Annotated[int, typer.Option("--draws", "-n", min=1, help="Number of draws.")] = 1000,
+    draws: DrawsOpt = 1000,
     seed: AnalysisSeedOpt = None,
     model: ModelOpt = None,
     variant: VariantOpt = None,
@@ -72,10 +74,8 @@ def simulate(
             "Parquet file (needs kingmaker\\[parquet]).",
         ),
     ] = None,
-    force: Annotated[bool, typer.Option("--force", help="Replace the --save-draws file.")] = False,
-    output_format: Annotated[
-        OutputFormat, typer.Option("--format", help="Output format.")
-    ] = OutputFormat.table,
+    force: ForceOpt = False,
+    output_format: OutputFormatOpt = OutputFormat.table,
     input_format: InputFormatOpt = None,
 ) -> None:
     """Monte Carlo over every uncertainty range: the distribution of each forecast."""
@@ -114,7 +114,7 @@ def simulate(
         path = write_draws(result, save_draws, overwrite=force)
         err.print(f"saved {result.draws} draws to {path}")
     if output_format is OutputFormat.json:
-        sys.stdout.write(result.to_json() + "\n")
+        print_json(result.to_dict())
     elif output_format is OutputFormat.csv:
         sys.stdout.write(result.summary_frame().to_csv(index=False))
     else:
@@ -122,6 +122,8 @@ def simulate(
 
 
 def _print_simulation(sc, result) -> None:
+    from rich.table import Table
+
     n = len(result.factors)
     title = (
         f"{sc.scenario.title}  [dim]({sc.id}) - {result.draws} draws, seed {result.seed}, "
@@ -209,9 +211,7 @@ def sensitivity(
     dask: DaskOpt = False,
     scheduler: SchedulerOpt = None,
     scheduler_timeout: SchedulerTimeoutOpt = 10.0,
-    output_format: Annotated[
-        ReportFormat, typer.Option("--format", help="Output format.")
-    ] = ReportFormat.table,
+    output_format: ReportFormatOpt = ReportFormat.table,
     input_format: InputFormatOpt = None,
 ) -> None:
     """Rank the actors and numbers that drive each issue's outcome (tornado and Sobol)."""
@@ -249,12 +249,14 @@ def sensitivity(
     if not result.factors:
         note_nothing_uncertain(sc, "nothing can drive the outcomes and there is nothing to rank")
     if output_format is ReportFormat.json:
-        sys.stdout.write(json.dumps(result.to_dict(), indent=2, allow_nan=False) + "\n")
+        print_json(result.to_dict())
     else:
         _print_sensitivity(sc, result, top)
 
 
 def _print_sensitivity(sc, result, top: int) -> None:
+    from rich.table import Table
+
     names = {a.id: a.name for a in sc.actors}
     head = (
         f"{sc.scenario.title}  ({sc.id}) - {len(result.factors)} uncertain numbers, "

@@ -65,6 +65,7 @@ def backtest(
     settings: Mapping[str, Mapping[str, Any]] | None = None,
     executor: Executor | None = None,
     progress: Callable[[int, int], None] | None = None,
+    input_format: str | None = None,
 ) -> Leaderboard:
     """Score models against recorded outcomes; see the module docstring.
 
@@ -75,7 +76,13 @@ def backtest(
         from .deu3 import DEFAULT_UNCERTAINTY
 
         uncertainty = DEFAULT_UNCERTAINTY
-    target = backtest_target(source, capability=capability, unit=unit, uncertainty=uncertainty)
+    target = backtest_target(
+        source,
+        capability=capability,
+        unit=unit,
+        uncertainty=uncertainty,
+        input_format=input_format,
+    )
     run = run_backtest(
         target,
         models,
