@@ -1,5 +1,4 @@
-"""Numbers as text: how many decimals an issue's scale deserves, signed changes, missing values.
-"""
+"""Numbers as text: decimals an issue's scale deserves, signed changes, missing values."""
 
 from __future__ import annotations
 
