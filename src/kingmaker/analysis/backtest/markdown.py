@@ -17,6 +17,7 @@ PAGE_INPUTS = (
     "datasets",
     "models",
     "analysis/backtest",
+    "results/backtest.py",
     "analysis/sampling.py",
     "scenario/compile.py",
     "scenario/schema.py",
@@ -28,10 +29,11 @@ _INPUTS_MARK = "<!-- inputs: "
 
 
 def inputs_fingerprint() -> str:
-    """SHA-256 over the files the DEU III page is computed from (see PAGE_INPUTS).
+    """SHA-256 over what the DEU III page is computed from (see PAGE_INPUTS).
 
     The page records it, so a test can tell in a second whether the checked-in page may be
-    stale, without the minutes it takes to regenerate it.
+    stale, without the minutes it takes to regenerate it. Python files count by their syntax
+    tree without docstrings, so reformatting, comments and docs do not stale the page.
     """
     import hashlib
     from pathlib import Path
@@ -42,10 +44,30 @@ def inputs_fingerprint() -> str:
         path = root / rel
         files = sorted(path.rglob("*")) if path.is_dir() else [path] if path.exists() else []
         for f in files:
-            if f.is_file() and f.suffix not in (".pyc",) and "__pycache__" not in f.parts:
+            if f.is_file() and f.suffix != ".pyc" and "__pycache__" not in f.parts:
                 digest.update(f.relative_to(root).as_posix().encode() + b"\0")
-                digest.update(f.read_bytes().replace(b"\r\n", b"\n") + b"\0")
+                digest.update(_canonical(f) + b"\0")
     return digest.hexdigest()
+
+
+def _canonical(path) -> bytes:
+    """A file's bytes, or for Python its syntax tree with docstrings removed."""
+    if path.suffix != ".py":
+        return path.read_bytes().replace(b"\r\n", b"\n")
+    import ast
+
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        body = getattr(node, "body", None)
+        if (
+            isinstance(body, list)
+            and body
+            and isinstance(body[0], ast.Expr)
+            and isinstance(body[0].value, ast.Constant)
+            and isinstance(body[0].value.value, str)
+        ):
+            node.body = body[1:] or [ast.Pass()]
+    return ast.dump(tree, include_attributes=False).encode()
 
 
 def recorded_fingerprint(page: str) -> str | None:
