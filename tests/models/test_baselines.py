@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 import kingmaker
@@ -115,8 +115,7 @@ def issue_rows(draw):
 def test_median_is_the_condorcet_winner_without_an_even_split(data):
     c, x, s = data
     w = c * s
-    if w.sum() == 0:
-        return
+    assume(w.sum() > 0)  # all weights zero: every actor counts equally (tested elsewhere)
     winner, exists = condorcet_winner(c, x, s)
     order = np.argsort(x[0])
     cum = np.cumsum(w[0][order])
