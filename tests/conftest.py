@@ -1,14 +1,33 @@
-"""Shared fixtures: where the anchor data lives, and writing small files to load."""
+"""Shared fixtures: where the anchor data lives, and writing small files to load.
+
+Hypothesis keeps nothing in the repository: the profile below has no example database
+(``database=None``: every run explores afresh, and a failure prints the blob that replays it
+with ``@reproduce_failure``), and its other files (e.g. a cache of Unicode tables) go to a
+temporary directory removed after the session. Choose another registered profile with
+``pytest --hypothesis-profile NAME``.
+"""
 
 from __future__ import annotations
 
 import re
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import configuration, settings
 
 DATA = Path(__file__).parent / "data"
 ANCHORS = DATA / "anchors"
+
+_HYPOTHESIS_HOME = Path(tempfile.mkdtemp(prefix="kingmaker-hypothesis-"))
+configuration.set_hypothesis_home_dir(_HYPOTHESIS_HOME)
+settings.register_profile("kingmaker", database=None, print_blob=True)
+settings.load_profile("kingmaker")
+
+
+def pytest_unconfigure(config):
+    shutil.rmtree(_HYPOTHESIS_HOME, ignore_errors=True)
 
 
 @pytest.fixture

@@ -8,7 +8,8 @@ When no position beats all others (a weighted tie between two positions, or ever
 the rule is: the Copeland winner (most pairwise wins minus losses over distinct positions);
 among those tied, the position with the smallest weighted sum of distances to the actors (the
 weighted-median criterion); then the lowest position. ``extras["condorcet_exists"]`` says which
-case applied. Ties are judged with a tolerance of 1e-12 of the total weight.
+case applied. Ties are judged with a tolerance of 1e-12 of the total weight; a voter's two
+distances are equal when they differ by at most 1e-12 of the largest position (rounding).
 """
 
 from __future__ import annotations
@@ -28,8 +29,12 @@ class Params(ModelParams):
 def pairwise_margins(weights: np.ndarray, position: np.ndarray) -> np.ndarray:
     """(R, n, n) net weighted votes for candidate a (axis 1) over candidate b (axis 2)."""
     d = np.abs(position[:, :, None] - position[:, None, :])  # (R, voter k, candidate)
-    # prefer a over b when d[k, a] < d[k, b]
-    pref = np.sign(d[:, :, None, :] - d[:, :, :, None])  # (R, k, a, b)
+    # prefer a over b when d[k, a] < d[k, b]; distances equal up to rounding (1e-12 of the
+    # largest position) are equal, so a voter halfway between two positions abstains wherever
+    # the scale's zero lies
+    diff = d[:, :, None, :] - d[:, :, :, None]  # (R, k, a, b)
+    tol = TIE_TOLERANCE * np.abs(position).max(axis=1)[:, None, None, None]
+    pref = np.where(np.abs(diff) <= tol, 0.0, np.sign(diff))
     return np.einsum("rk,rkab->rab", weights, pref)
 
 
