@@ -121,6 +121,11 @@ class UnknownScenarioError(KingmakerError):
     """A scenario argument that is neither a readable file nor an embedded scenario."""
 
 
+class StoreError(KingmakerError):
+    """A run store that cannot be used as asked: unreachable, corrupt, read-only, made by a
+    newer Kingmaker, or a run id that names no run (or several)."""
+
+
 class ExecutorError(KingmakerError):
     """An executor cannot be used: Dask not installed, a scheduler that cannot be reached."""
 
