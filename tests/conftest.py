@@ -9,6 +9,7 @@ temporary directory removed after the session. Choose another registered profile
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import tempfile
@@ -26,8 +27,15 @@ settings.register_profile("kingmaker", database=None, print_blob=True)
 settings.load_profile("kingmaker")
 
 
+#: Every command a test runs (in this process or a subprocess) saves its run here, never in
+#: the user's own store; tests about the store give their own with --store or open_store().
+_STORE_HOME = Path(tempfile.mkdtemp(prefix="kingmaker-store-"))
+os.environ["KINGMAKER_STORE"] = str(_STORE_HOME / "runs.sqlite")
+
+
 def pytest_unconfigure(config):
     shutil.rmtree(_HYPOTHESIS_HOME, ignore_errors=True)
+    shutil.rmtree(_STORE_HOME, ignore_errors=True)
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from ..errors import KingmakerError, ScenarioError
 
 # the order of the imports is the order of the commands in `kingmaker --help`
 # isort: off
-from . import forecast, scenarios, uncertainty, advise, backtest, evidence  # noqa: F401
+from . import forecast, scenarios, uncertainty, advise, backtest, evidence, runs  # noqa: F401
 
 # isort: on
 from .common import FLAGS, app, err
@@ -31,6 +31,9 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(2)
     except BrokenPipeError:
         sys.exit(0)
+    except KeyboardInterrupt:
+        err.print("interrupted")
+        sys.exit(130)
     except Exception as exc:  # a bug, not a user error: say so briefly
         if os.environ.get("KINGMAKER_DEBUG"):
             raise

@@ -15,6 +15,7 @@ from .common import (
     DaskOpt,
     InputFormatOpt,
     ModelOpt,
+    NoSaveOpt,
     ReportFormat,
     ReportFormatOpt,
     RoundsOpt,
@@ -23,6 +24,7 @@ from .common import (
     SchedulerTimeoutOpt,
     SetOpt,
     SpreadOpt,
+    StoreOpt,
     VariantOpt,
     WorkersOpt,
     app,
@@ -119,46 +121,62 @@ def advise(
     scheduler_timeout: SchedulerTimeoutOpt = 10.0,
     output_format: ReportFormatOpt = ReportFormat.table,
     input_format: InputFormatOpt = None,
+    store: StoreOpt = None,
+    no_save: NoSaveOpt = False,
 ) -> None:
     """Who can move the outcome: an actor's presets, its best levers, and what reaches a target."""
     from ..analysis.influence import advise as run_advise
     from ..results.advice import Steps
+    from .recording import recording
 
     sc = load_source(scenario, input_format)
     steps = Steps(position=step_position, salience=step_salience, capability=coercion)
+    call = dict(
+        actor=actor,
+        models=model,
+        issues=issue,
+        targets=target or (),
+        presets=presets.value,
+        draws=draws,
+        check=check,
+        seed=seed,
+        steps=steps,
+        propagate=not no_propagate,
+        spread=spread,
+        variant=variant,
+        rounds=rounds,
+        settings=parse_settings(set_),
+    )
+    execution = dict(workers=workers, dask=dask, scheduler=scheduler)
     with (
+        recording(
+            "advise", save=not no_save, store=store, settings=call, scenario=sc, execution=execution
+        ) as run,
         executor_from(workers, dask, scheduler, scheduler_timeout) as executor,
         progress_bar("advising") as bar,
     ):
         result = run_advise(
             sc,
-            actor,
-            model,
-            issues=issue,
-            targets=target or (),
-            presets=presets.value,
-            draws=draws,
-            check=check,
-            seed=seed,
-            steps=steps,
-            propagate=not no_propagate,
-            spread=spread,
-            variant=variant,
-            rounds=rounds,
-            settings=parse_settings(set_),
             executor=executor,
             progress=lambda stage, done, total: bar(done, total),
+            **call,
         )
+        run.done(result)
     if output_format is ReportFormat.json:
         print_json(result.to_dict())
     else:
-        # a report written to a file or pipe gets room for its columns
-        con = (
-            out
-            if out.is_terminal
-            else Console(highlight=False, soft_wrap=False, width=max(out.width, 120))
-        )
-        _print_advice(con, result, top)
+        show_advice(result, top)
+
+
+def show_advice(result, top: int) -> None:
+    """The advice tables on stdout; a report written to a file or pipe gets room for its
+    columns."""
+    con = (
+        out
+        if out.is_terminal
+        else Console(highlight=False, soft_wrap=False, width=max(out.width, 120))
+    )
+    _print_advice(con, result, top)
 
 
 def _print_advice(out: Console, adv, top: int) -> None:

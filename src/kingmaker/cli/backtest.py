@@ -14,15 +14,18 @@ from .common import (
     DaskOpt,
     ForceOpt,
     InputFormatOpt,
+    NoSaveOpt,
     ReportFormat,
     ReportFormatOpt,
     SchedulerOpt,
     SchedulerTimeoutOpt,
     SetOpt,
+    StoreOpt,
     WorkersOpt,
     app,
     err,
     executor_from,
+    load_source,
     out,
     output_path,
     parse_settings,
@@ -98,6 +101,8 @@ def backtest(
     dask: DaskOpt = False,
     scheduler: SchedulerOpt = None,
     scheduler_timeout: SchedulerTimeoutOpt = 10.0,
+    store: StoreOpt = None,
+    no_save: NoSaveOpt = False,
 ) -> None:
     """Score the models' forecasts against recorded outcomes (MAE, RMSE, paired bootstrap).
 
@@ -108,11 +113,24 @@ def backtest(
     from ..analysis.backtest import backtest as run_backtest
     from ..analysis.backtest.markdown import render_deu3, render_scenario
     from ..files import write_atomic
+    from .recording import recording
 
     if write_docs is not None:
         output_path(write_docs, force)
     dataset = target == "deu3"
+    sc = None if dataset else load_source(target, input_format)
     options = dict(seed=seed, resamples=resamples, settings=parse_settings(set_), progress=None)
+    call = dict(
+        source=target if dataset else None,
+        models=model,
+        capability=capability.value if capability else None,
+        unit=unit.value if unit else None,
+        draws=(draws or 200) if dataset and write_docs is not None else draws,
+        seed=seed,
+        resamples=resamples,
+        settings=options["settings"],
+    )
+    execution = dict(workers=workers, dask=dask, scheduler=scheduler)
     progress = Progress(
         TextColumn("{task.description}"),
         BarColumn(),
@@ -122,7 +140,19 @@ def backtest(
         transient=True,
         disable=not err.is_terminal,
     )
-    with executor_from(workers, dask, scheduler, scheduler_timeout) as executor, progress:
+    with (
+        recording(
+            "backtest",
+            save=not no_save,
+            store=store,
+            settings=call,
+            scenario=sc,
+            target=target,
+            execution=execution,
+        ) as run,
+        executor_from(workers, dask, scheduler, scheduler_timeout) as executor,
+        progress,
+    ):
         tasks: dict[str, Any] = {}
 
         def tick(stage: str, done: int, total: int) -> None:
@@ -140,26 +170,26 @@ def backtest(
             page = render_deu3(report)
         else:
             board = run_backtest(
-                target,
+                target if dataset else sc,
                 model,
                 capability=capability.value if capability else None,
                 unit=unit.value if unit else None,
                 draws=draws,
                 executor=executor,
-                input_format=input_format,
                 **{**options, "progress": lambda d, t: tick("forecasting", d, t)},
             )
             page = render_scenario(board) if write_docs is not None else ""
+        run.done(board)
     if write_docs is not None:
         write_atomic(write_docs, page, overwrite=force)
         err.print(f"wrote {write_docs}")
     if output_format is ReportFormat.json:
         print_json(board.to_dict())
     else:
-        _print_backtest(board, per_case=not dataset)
+        show_backtest(board, per_case=not dataset)
 
 
-def _print_backtest(board, per_case: bool) -> None:
+def show_backtest(board, per_case: bool) -> None:
     from rich.table import Table
 
     about = board.target + (f", {board.description}" if board.description else "")

@@ -36,6 +36,8 @@ FLAGS = {
     "conf_level": "--conf-level",
     "draws": "--draws",
     "format": "--input-format",
+    "keep": "--keep",
+    "limit": "--limit",
     "models": "--model",
     "presets": "--presets",
     "resamples": "--resamples",
@@ -43,6 +45,7 @@ FLAGS = {
     "samples": "--samples",
     "scheduler": "--scheduler",
     "seed": "--seed",
+    "since": "--since",
     "settings": "--set",
     "spread": "--spread",
     "targets": "--target",
@@ -156,6 +159,18 @@ SchedulerTimeoutOpt = Annotated[
     typer.Option(min=0.1, help="Seconds to wait for the Dask scheduler to answer."),
 ]
 ForceOpt = Annotated[bool, typer.Option("--force", help="Replace an output file that exists.")]
+StoreOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--store",
+        help="Run store: a SQLite file or a database URL (default: $KINGMAKER_STORE, else "
+        "runs.sqlite in your data folder).",
+        show_default=False,
+    ),
+]
+NoSaveOpt = Annotated[
+    bool, typer.Option("--no-save", help="Do not keep this run in the run store.")
+]
 
 
 # --------------------------------------------------------------------------- helpers

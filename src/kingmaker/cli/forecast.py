@@ -8,12 +8,14 @@ from ..report.numbers import decimals_for, fmt
 from .common import (
     InputFormatOpt,
     ModelOpt,
+    NoSaveOpt,
     OutputFormat,
     OutputFormatOpt,
     RoundsOpt,
     ScenarioArg,
     SeedOpt,
     SetOpt,
+    StoreOpt,
     VariantOpt,
     app,
     load_source,
@@ -33,20 +35,26 @@ def forecast(
     set_: SetOpt = None,
     output_format: OutputFormatOpt = OutputFormat.table,
     input_format: InputFormatOpt = None,
+    store: StoreOpt = None,
+    no_save: NoSaveOpt = False,
 ) -> None:
     """Forecast each issue's outcome with one or more models."""
     from ..analysis.forecast import forecast as run_forecast
+    from .recording import recording
 
     sc = load_source(scenario, input_format)
-    result = run_forecast(
-        sc, model, variant=variant, rounds=rounds, seed=seed, settings=parse_settings(set_)
+    call = dict(
+        models=model, variant=variant, rounds=rounds, seed=seed, settings=parse_settings(set_)
     )
+    with recording("forecast", save=not no_save, store=store, settings=call, scenario=sc) as run:
+        result = run_forecast(sc, **call)
+        run.done(result)
     if output_format is OutputFormat.json:
         print_json(result.to_dict())
     elif output_format is OutputFormat.csv:
         sys.stdout.write(result.to_frame().to_csv(index=False))
     else:
-        _print_forecast(sc, result)
+        show_forecast(sc, result)
 
 
 def _forecast_tables(sc, result, title: str, shared_scale: str | None):
@@ -103,7 +111,7 @@ def _forecast_tables(sc, result, title: str, shared_scale: str | None):
     yield long
 
 
-def _print_forecast(sc, result) -> None:
+def show_forecast(sc, result) -> None:
     scales = {(i.scale.min, i.scale.max, i.scale.unit) for i in sc.issues}
     shared = None
     if len(scales) == 1:

@@ -18,6 +18,7 @@ from .common import (
     ForceOpt,
     InputFormatOpt,
     ModelOpt,
+    NoSaveOpt,
     OutputFormat,
     OutputFormatOpt,
     ReportFormat,
@@ -28,6 +29,7 @@ from .common import (
     SchedulerTimeoutOpt,
     SetOpt,
     SpreadOpt,
+    StoreOpt,
     VariantOpt,
     WorkersOpt,
     app,
@@ -77,6 +79,8 @@ def simulate(
     force: ForceOpt = False,
     output_format: OutputFormatOpt = OutputFormat.table,
     input_format: InputFormatOpt = None,
+    store: StoreOpt = None,
+    no_save: NoSaveOpt = False,
 ) -> None:
     """Monte Carlo over every uncertainty range: the distribution of each forecast."""
     from ..analysis.uncertainty import simulate as run_simulate
@@ -87,6 +91,7 @@ def simulate(
     if save_draws is not None:
         check_draws_path(output_path(save_draws, force), overwrite=force)
     options = dict(
+        models=model,
         draws=draws,
         seed=seed,
         thresholds=threshold or (),
@@ -98,14 +103,25 @@ def simulate(
     )
     from ..analysis.inputs import parse_thresholds
     from ..analysis.plan import plan_models
+    from .recording import recording
 
     plan_models(sc, model, variant=variant, rounds=rounds, settings=options["settings"])
     parse_thresholds(sc, threshold or ())  # every user mistake before starting workers
+    execution = dict(workers=workers, dask=dask, scheduler=scheduler)
     with (
+        recording(
+            "simulate",
+            save=not no_save,
+            store=store,
+            settings=options,
+            scenario=sc,
+            execution=execution,
+        ) as run,
         executor_from(workers, dask, scheduler, scheduler_timeout) as executor,
         progress_bar(f"simulating {draws} draws") as progress,
     ):
-        result = run_simulate(sc, model, executor=executor, progress=progress, **options)
+        result = run_simulate(sc, executor=executor, progress=progress, **options)
+        run.done(result)
     if not result.factors:
         note_nothing_uncertain(
             sc, "every draw uses the same numbers (only models that draw random numbers vary)"
@@ -118,10 +134,10 @@ def simulate(
     elif output_format is OutputFormat.csv:
         sys.stdout.write(result.summary_frame().to_csv(index=False))
     else:
-        _print_simulation(sc, result)
+        show_simulation(sc, result)
 
 
-def _print_simulation(sc, result) -> None:
+def show_simulation(sc, result) -> None:
     from rich.table import Table
 
     n = len(result.factors)
@@ -213,6 +229,8 @@ def sensitivity(
     scheduler_timeout: SchedulerTimeoutOpt = 10.0,
     output_format: ReportFormatOpt = ReportFormat.table,
     input_format: InputFormatOpt = None,
+    store: StoreOpt = None,
+    no_save: NoSaveOpt = False,
 ) -> None:
     """Rank the actors and numbers that drive each issue's outcome (tornado and Sobol)."""
     from ..analysis.plan import plan_models
@@ -226,35 +244,45 @@ def sensitivity(
             raise KingmakerError(f"--method must be one of {', '.join(METHODS)}, got {m!r}")
     if "sobol" in methods:
         check_samples(samples)
+    from .recording import recording
+
     settings = parse_settings(set_)
     plan_models(sc, model, variant=variant, rounds=rounds, settings=settings)
+    call = dict(
+        models=model,
+        methods=methods,
+        samples=samples,
+        resamples=resamples,
+        seed=seed,
+        spread=spread,
+        variant=variant,
+        rounds=rounds,
+        settings=settings,
+    )
+    execution = dict(workers=workers, dask=dask, scheduler=scheduler)
     with (
+        recording(
+            "sensitivity",
+            save=not no_save,
+            store=store,
+            settings=call,
+            scenario=sc,
+            execution=execution,
+        ) as run,
         executor_from(workers, dask, scheduler, scheduler_timeout) as executor,
         progress_bar("sensitivity runs") as progress,
     ):
-        result = run_sensitivity(
-            sc,
-            model,
-            methods=methods,
-            samples=samples,
-            resamples=resamples,
-            seed=seed,
-            spread=spread,
-            variant=variant,
-            rounds=rounds,
-            settings=settings,
-            executor=executor,
-            progress=progress,
-        )
+        result = run_sensitivity(sc, executor=executor, progress=progress, **call)
+        run.done(result)
     if not result.factors:
         note_nothing_uncertain(sc, "nothing can drive the outcomes and there is nothing to rank")
     if output_format is ReportFormat.json:
         print_json(result.to_dict())
     else:
-        _print_sensitivity(sc, result, top)
+        show_sensitivity(sc, result, top)
 
 
-def _print_sensitivity(sc, result, top: int) -> None:
+def show_sensitivity(sc, result, top: int) -> None:
     from rich.table import Table
 
     names = {a.id: a.name for a in sc.actors}
