@@ -64,8 +64,7 @@ def _engine(url: str, *, sqlite: bool = False, readonly: bool = False) -> Engine
         cursor = dbapi_connection.cursor()
         cursor.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
         if not readonly:
-            cursor.execute("PRAGMA journal_mode = WAL")
-            cursor.execute("PRAGMA synchronous = NORMAL")
+            cursor.execute("PRAGMA synchronous = NORMAL")  # per connection; the file is untouched
         cursor.close()
 
     @sa.event.listens_for(engine, "begin")
@@ -103,6 +102,7 @@ def ensure_schema(engine: Engine, url: str, writable: bool) -> None:
             current = revision(conn, where)
             conn.rollback()
         if current == HEAD:
+            _wal(engine, writable)
             return
         _check_known(current, where)
         if not writable:
@@ -118,8 +118,24 @@ def ensure_schema(engine: Engine, url: str, writable: bool) -> None:
                 _check_known(current, where)
                 if current != HEAD:
                     _upgrade(conn)
+        _wal(engine, writable)
     except sa.exc.DBAPIError as exc:
         raise StoreError(f"{where}: cannot be opened as a run store ({reason(exc)})") from None
+
+
+def _wal(engine: Engine, writable: bool) -> None:
+    """Switch a SQLite store to WAL (kept in the file), once it is known to be a store of
+    ours: the switch rewrites the file's header, which a refused file must keep."""
+    if engine.dialect.name != "sqlite" or not writable:
+        return
+    raw = engine.raw_connection()  # outside a transaction, as the switch requires
+    try:
+        cursor = raw.cursor()
+        if cursor.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+            cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.close()
+    finally:
+        raw.close()
 
 
 def _check_known(current: str | None, where: str) -> None:
