@@ -150,10 +150,26 @@ class ProcessPool(Executor):
     def completed(self, fn, shared, items):
         futures = {self._pool.submit(fn, shared, item): k for k, item in enumerate(items)}
         pending = set(futures)
-        while pending:
-            done, pending = wait(pending, return_when=FIRST_COMPLETED)
-            for fut in sorted(done, key=futures.get):
-                yield futures[fut], fut.result()
+        try:
+            while pending:
+                done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                for fut in sorted(done, key=futures.get):
+                    yield futures[fut], fut.result()
+        except BaseException:  # Ctrl-C or a failed chunk: the other chunks' work is lost anyway
+            self._abandon()
+            raise
+
+    def _abandon(self) -> None:
+        """Stop at once rather than wait for the running chunks (which may take minutes)."""
+        # A terminal's Ctrl-C reaches the workers too; a signal sent to this process alone
+        # does not, so they are ended here. concurrent.futures has no public call for it
+        # before Python 3.14 (terminate_workers).
+        processes = list((getattr(self._pool, "_processes", None) or {}).values())
+        self._pool.shutdown(wait=False, cancel_futures=True)
+        for proc in processes:
+            proc.terminate()
+        for proc in processes:
+            proc.join(timeout=5)
 
     def close(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)

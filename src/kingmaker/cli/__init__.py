@@ -31,9 +31,13 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(2)
     except BrokenPipeError:
         sys.exit(0)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt:  # outside typer's reach (e.g. while importing)
         err.print("interrupted")
         sys.exit(130)
+    except SystemExit as exc:
+        if exc.code == 130:  # typer turns Ctrl-C into exit code 130 without a word
+            err.print("interrupted")
+        raise
     except Exception as exc:  # a bug, not a user error: say so briefly
         if os.environ.get("KINGMAKER_DEBUG"):
             raise
