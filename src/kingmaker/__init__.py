@@ -12,6 +12,8 @@ The Python API mirrors the command line::
     sim.summary("compromise", "issue")       # median, intervals, P(above/below), convergence
     kingmaker.sensitivity(scenario, seed=1)  # tornado and Sobol indices per issue
     kingmaker.advise(kingmaker.load_scenario("us-iraq-2020"), "iran", targets=["troops<30"])
+    with kingmaker.open_store() as store:   # the runs every command keeps (kingmaker runs)
+        store.summaries(limit=5)
 
 Every analysis returns a frozen record of :mod:`kingmaker.results` (``to_dict`` /
 ``from_dict``). Names are imported when first used, so ``import kingmaker`` is cheap.
@@ -50,10 +52,13 @@ _EXPORTS = {
     "DEFAULT_SCENARIO": "scenario.embedded",
     "Scenario": "scenario.schema",
     "compile_scenario": "scenario.compile",
+    "scenario_hash": "scenario.compile",
     "embedded_names": "scenario.embedded",
     "save_scenario": "scenario.io",
     "scenario_text": "scenario.io",
     "scenario_warnings": "scenario.document",
+    "StoreError": "errors",
+    "open_store": "store",
 }
 
 
@@ -88,7 +93,7 @@ if TYPE_CHECKING:  # for type checkers and editors; nothing is imported at run t
     from .analysis.sensitivity import sensitivity
     from .analysis.uncertainty import simulate
     from .datasets.deu3 import load_deu3
-    from .errors import KingmakerError, ScenarioError
+    from .errors import KingmakerError, ScenarioError, StoreError
     from .results import (
         Advice,
         Comparison,
@@ -99,8 +104,9 @@ if TYPE_CHECKING:  # for type checkers and editors; nothing is imported at run t
         Sensitivity,
         Simulation,
     )
-    from .scenario.compile import compile_scenario
+    from .scenario.compile import compile_scenario, scenario_hash
     from .scenario.document import scenario_warnings
     from .scenario.embedded import DEFAULT_SCENARIO, embedded_names
     from .scenario.io import save_scenario, scenario_text
     from .scenario.schema import Scenario
+    from .store import open_store

@@ -212,11 +212,12 @@ def test_corrupt_store_is_refused_unchanged(tmp_path, content):
     assert path.read_bytes() == content
 
 
-def test_database_that_is_not_a_store_is_refused_unchanged(tmp_path):
+@pytest.mark.parametrize("table", ["runs", "notes"])
+def test_database_that_is_not_a_store_is_refused_unchanged(tmp_path, table):
     path = tmp_path / "other.sqlite"
     with sqlite3.connect(path) as conn:
-        conn.execute("CREATE TABLE runs (name TEXT)")
-        conn.execute("INSERT INTO runs VALUES ('mine')")
+        conn.execute(f"CREATE TABLE {table} (name TEXT)")
+        conn.execute(f"INSERT INTO {table} VALUES ('mine')")
     before = digest(path)
     with pytest.raises(StoreError, match="not a Kingmaker store"):
         open_store(path)

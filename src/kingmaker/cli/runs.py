@@ -81,7 +81,9 @@ def list_runs(
     with _open(store) as st:
         filters = dict(scenario=scenario, command=command, since=since, status=status)
         if output_format is ListFormat.csv:
-            sys.stdout.write(st.runs(limit=limit, **filters).to_csv(index=False))
+            frame = st.runs(limit=limit, **filters)
+            # the same ISO form as --format json
+            sys.stdout.write(frame.to_csv(index=False, date_format="%Y-%m-%dT%H:%M:%S.%fZ"))
             return
         rows = st.summaries(limit=limit, **filters)
         if output_format is ListFormat.json:

@@ -19,6 +19,8 @@ from .importers import IMPORTERS
 from .schema import Scenario
 from .yamlio import dump_json, dump_yaml, parse_json, parse_yaml
 
+#: The file a scenario folder holds (beside its sources/), as the embedded scenarios do.
+SCENARIO_FILE = "scenario.yaml"
 NATIVE_FORMATS = {"yaml": "Kingmaker scenario (YAML)", "json": "Kingmaker scenario (JSON)"}
 FORMATS: dict[str, str] = {
     **NATIVE_FORMATS,
@@ -109,6 +111,8 @@ def load_scenario(
     path = Path(source)
     if not path.exists():
         path = embedded_path(str(source))  # raises, with a suggestion, when there is none
+    elif path.is_dir() and (path / SCENARIO_FILE).is_file():
+        path = source = path / SCENARIO_FILE  # a scenario folder, as the embedded ones are
     text = read_text(path)
     return parse_scenario_text(text, str(source), format, origin=path.resolve(), checks=checks)
 

@@ -84,10 +84,12 @@ def revision(conn: Connection, where: str = "the store") -> str | None:
     """The store's schema revision; None for an empty database."""
     inspector = sa.inspect(conn)
     if not inspector.has_table("alembic_version"):
-        if inspector.has_table("runs"):
+        tables = sorted(inspector.get_table_names())
+        if tables:  # someone else's database: adding our tables to it would be a rewrite
+            shown = ", ".join(tables[:5]) + (", ..." if len(tables) > 5 else "")
             raise StoreError(
-                f"{where} has a 'runs' table but no schema revision: it is not a Kingmaker "
-                "store (it was not changed)"
+                f"{where} holds tables ({shown}) but no Kingmaker schema revision: it is not "
+                "a Kingmaker store (it was not changed); give a new file or an empty database"
             )
         return None
     rows = conn.exec_driver_sql("SELECT version_num FROM alembic_version").all()
