@@ -29,6 +29,7 @@ from pathlib import Path
 SECTIONS = (
     "benchmarks.uncertainty",
     "benchmarks.influence",
+    "benchmarks.store",
 )
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -34,8 +34,17 @@ VOLATILE = ("created",)
 
 def jsonable(value: Any) -> Any:
     """Plain JSON data from records' contents: arrays to lists, NaN/inf to None."""
+    kind = type(value)  # the common plain types first: a forecast holds thousands of them
+    if kind is float:
+        return value if math.isfinite(value) else None
+    if kind is str or kind is int or kind is bool or value is None:
+        return value
+    if kind is dict:
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if kind is list:
+        return [jsonable(v) for v in value]
     if isinstance(value, np.ndarray):
-        return jsonable(value.tolist())
+        return _array_json(value)
     if isinstance(value, (np.floating, float)):
         v = float(value)
         return v if math.isfinite(v) else None
@@ -50,6 +59,20 @@ def jsonable(value: Any) -> Any:
     if hasattr(value, "model_dump"):
         return jsonable(value.model_dump(mode="json"))
     return value
+
+
+def _array_json(value: np.ndarray) -> Any:
+    """An array as nested lists, without visiting each element in Python (the fast path of
+    :func:`jsonable`: trajectories and per-round extras are most of a forecast's JSON)."""
+    kind = value.dtype.kind
+    if kind in "biu":
+        return value.tolist()
+    if kind == "f":
+        finite = np.isfinite(value)
+        if finite.all():
+            return value.tolist()
+        return np.where(finite, value, None).tolist()
+    return jsonable(value.tolist())
 
 
 def floats(value: Any, dtype: Any = np.float64) -> np.ndarray:

@@ -10,10 +10,12 @@ a corrupt file or a database that is not a store is refused and left as it is.
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 from typing import Any
 
+import orjson
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
@@ -27,6 +29,17 @@ BUSY_TIMEOUT_S = 60.0
 MIGRATIONS = Path(__file__).parent / "migrations"
 _WRITE = "kingmaker_write"
 _PG_LOCK = 0x4B494E47  # advisory lock key of migrations on PostgreSQL ("KING")
+
+
+def json_text(value: Any) -> str:
+    """JSON columns' text. orjson writes a forecast's 300 kB of floats eight times faster than
+    the standard library (the same shortest round-trip numbers); integers beyond 64 bits (a
+    seed's entropy) fall back to the standard library. Reading uses the standard library,
+    which keeps such integers exact."""
+    try:
+        return orjson.dumps(value).decode()
+    except TypeError:
+        return json.dumps(value, ensure_ascii=False, allow_nan=False)
 
 
 def create(url: str) -> tuple[Engine, bool]:
@@ -51,9 +64,12 @@ def create(url: str) -> tuple[Engine, bool]:
 def _engine(url: str, *, sqlite: bool = False, readonly: bool = False) -> Engine:
     try:
         if not sqlite:
-            return sa.create_engine(url, pool_pre_ping=True)
+            return sa.create_engine(url, pool_pre_ping=True, json_serializer=json_text)
         engine = sa.create_engine(
-            url, connect_args={"timeout": BUSY_TIMEOUT_S}, poolclass=sa.pool.NullPool
+            url,
+            connect_args={"timeout": BUSY_TIMEOUT_S},
+            poolclass=sa.pool.NullPool,
+            json_serializer=json_text,
         )
     except (sa.exc.ArgumentError, sa.exc.NoSuchModuleError, ImportError) as exc:
         raise StoreError(f"cannot use the store URL {redact(url)!r}: {exc}") from None

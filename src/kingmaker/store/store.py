@@ -363,7 +363,7 @@ class Store:
         for r in self.summaries(**filters):
             row: dict[str, Any] = {
                 "id": r.id,
-                "created": pd.Timestamp(r.created),
+                "created": r.created,
                 "status": r.state,
                 "command": r.command,
                 "scenario": r.scenario_id,
@@ -389,7 +389,9 @@ class Store:
             "wall_time",
             "kingmaker_version",
         ]
-        return pd.DataFrame(rows, columns=list(dict.fromkeys(columns + _keys(rows))))
+        frame = pd.DataFrame(rows, columns=list(dict.fromkeys(columns + _keys(rows))))
+        frame["created"] = pd.to_datetime(frame["created"], utc=True, format="ISO8601")
+        return frame
 
     def count(self) -> int:
         with self.engine.connect() as conn:
