@@ -251,3 +251,85 @@ def test_sqlite_runs_in_wal_mode(tmp_path):
     with open_store(tmp_path / "runs.sqlite") as store, store.engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 10_000
+
+
+def test_a_store_at_an_older_revision_is_upgraded_and_keeps_its_runs(store_url, flagship, forecast):
+    """A store made by the first schema (runs only) gains the scenario versions table on open,
+    with every run it held intact."""
+    import sqlalchemy as sa
+
+    from kingmaker.store import engine as store_engine
+
+    eng, _ = store_engine.create(store_url)
+    with eng.connect() as conn, conn.begin():
+        store_engine._upgrade(conn, "0001")
+    with eng.connect() as conn:
+        assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == "0001"
+        assert not sa.inspect(conn).has_table("scenario_versions")
+        conn.rollback()
+        # a run written by hand into the old schema, as an old Kingmaker would have
+        with conn.begin():
+            conn.execute(
+                store_schema.runs.insert().values(
+                    id=new_id(),
+                    created="2026-12-05T10:00:00.000000Z",
+                    status="failed",
+                    error="old",
+                    command="forecast",
+                    settings={},
+                    execution={},
+                    kingmaker_version="0.0.9",
+                    scenario_id=flagship.id,
+                    scenario_title="t",
+                    scenario_hash="h",
+                )
+            )
+    eng.dispose()
+    with open_store(store_url) as store:
+        (old,) = store.summaries()
+        assert (old.error, old.kingmaker_version) == ("old", "0.0.9")
+        run_id = save(store, forecast, flagship)
+        assert store.get(run_id).to_dict() == forecast.to_dict()
+        with store.engine.connect() as conn:
+            assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == HEAD
+        version = store.save_version(
+            flagship.to_document(),
+            scenario_id=flagship.id,
+            title="edited",
+            scenario_hash=scenario_hash(flagship),
+            origin="edit",
+            parent=flagship.id,
+        )
+        assert store.version(version).parent == flagship.id
+
+
+def test_scenario_versions_keep_their_document_and_parent(store_url, flagship):
+    doc = flagship.to_document()
+    with open_store(store_url) as store:
+        first = store.save_version(
+            doc,
+            scenario_id=flagship.id,
+            title="mine",
+            scenario_hash=scenario_hash(flagship),
+            origin="upload",
+        )
+        changes = [{"actor": "iran", "issue": "troops", "parameter": "salience", "to": 0.2}]
+        second = store.save_version(
+            doc,
+            scenario_id=flagship.id,
+            title="mine, edited",
+            scenario_hash=scenario_hash(flagship),
+            origin="edit",
+            parent=first,
+            changes=changes,
+            note="what if Iran cares less",
+        )
+        assert [v.id for v in store.versions()] == [second, first]
+        assert store.versions()[0].document is None  # listed without documents
+        kept = store.version(second)
+        assert (kept.parent, kept.changes, kept.note) == (first, changes, "what if Iran cares less")
+        assert scenario_hash(kept.scenario()) == scenario_hash(flagship)
+        with pytest.raises(StoreError, match="no scenario version"):
+            store.version("01ZZZZZZZZZZZZZZZZZZZZZZZZ")
+        with pytest.raises(StoreError, match="must be one of"):
+            store.save_version(doc, scenario_id="x", title="x", scenario_hash="", origin="magic")

@@ -11,7 +11,7 @@ import os
 
 from .diff import RunDiff, diff_runs
 from .location import ENV, default_path, resolve_url
-from .store import Store, StoredRun
+from .store import ScenarioVersion, Store, StoredRun
 
 
 def open_store(url: str | os.PathLike | None = None) -> Store:
@@ -24,6 +24,7 @@ def open_store(url: str | os.PathLike | None = None) -> Store:
 __all__ = [
     "ENV",
     "RunDiff",
+    "ScenarioVersion",
     "Store",
     "StoredRun",
     "default_path",

@@ -23,7 +23,7 @@ from ..errors import StoreError
 from .location import redact, sqlite_path
 
 #: The schema revisions this Kingmaker knows, oldest first; the last is the newest.
-REVISIONS = ("0001",)
+REVISIONS = ("0001", "0002")
 HEAD = REVISIONS[-1]
 BUSY_TIMEOUT_S = 60.0
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -164,14 +164,14 @@ def _check_known(current: str | None, where: str) -> None:
         )
 
 
-def _upgrade(conn: Connection) -> None:
+def _upgrade(conn: Connection, target: str = HEAD) -> None:
     from alembic import command
     from alembic.config import Config
 
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.attributes["connection"] = conn
-    command.upgrade(config, HEAD)
+    command.upgrade(config, target)
 
 
 def reason(exc: sa.exc.DBAPIError) -> str:

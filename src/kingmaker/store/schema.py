@@ -49,3 +49,22 @@ run_blobs = sa.Table(
     sa.Column("size", sa.BigInteger, nullable=False),  # bytes before compression
     sa.Column("data", sa.LargeBinary, nullable=False),
 )
+
+
+#: Where a scenario version came from.
+ORIGINS = ("upload", "path", "edit")
+
+scenario_versions = sa.Table(
+    "scenario_versions",
+    metadata,
+    sa.Column("id", sa.String(26), primary_key=True),
+    sa.Column("created", sa.String(32), nullable=False),
+    sa.Column("scenario_id", sa.String(200), nullable=False, index=True),
+    sa.Column("title", sa.Text, nullable=False),
+    sa.Column("scenario_hash", sa.String(64), nullable=False),
+    sa.Column("parent", sa.String(200)),  # a version id or an embedded scenario's name
+    sa.Column("origin", sa.String(16), nullable=False),  # one of ORIGINS
+    sa.Column("note", sa.Text),
+    sa.Column("changes", sa.JSON),  # the edits that made it from its parent
+    sa.Column("document", sa.JSON, nullable=False),
+)

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from ..results import Record
     from ..scenario import Scenario
 
-RUNS, BLOBS = schema.runs, schema.run_blobs
+RUNS, BLOBS, VERSIONS = schema.runs, schema.run_blobs, schema.scenario_versions
 #: Columns a listing reads (never the result or scenario documents).
 SUMMARY = (
     "id",
@@ -107,6 +107,29 @@ class StoredRun:
         if self.result is None:
             raise StoreError(f"run {self.id} is {self.state}: it has no result")
         return from_dict(self.result, self.arrays)
+
+
+@dataclass(frozen=True)
+class ScenarioVersion:
+    """A scenario kept in the store: uploaded, read from a path, or edited from ``parent``."""
+
+    id: str
+    created: str
+    scenario_id: str
+    title: str
+    scenario_hash: str
+    parent: str | None
+    origin: str
+    note: str | None
+    changes: Sequence[Mapping[str, Any]] | None
+    document: Mapping[str, Any] | None
+
+    def scenario(self) -> Scenario:
+        from ..scenario.document import build_scenario
+
+        if self.document is None:
+            raise StoreError(f"scenario version {self.id} was listed without its document")
+        return build_scenario(dict(self.document), file=f"scenario version {self.id}")
 
 
 def _alive(pid: int) -> bool:
@@ -396,6 +419,60 @@ class Store:
     def count(self) -> int:
         with self.engine.connect() as conn:
             return int(conn.execute(sa.select(sa.func.count()).select_from(RUNS)).scalar_one())
+
+    # ---- scenario versions (uploaded or edited scenarios; the originals are never changed)
+    def save_version(
+        self,
+        document: Mapping[str, Any],
+        *,
+        scenario_id: str,
+        title: str,
+        scenario_hash: str,
+        origin: str,
+        parent: str | None = None,
+        note: str | None = None,
+        changes: Sequence[Mapping[str, Any]] | None = None,
+    ) -> str:
+        """Keep a scenario version; returns its id (a run-like ULID)."""
+        if origin not in schema.ORIGINS:
+            raise StoreError(
+                f"must be one of {', '.join(schema.ORIGINS)}, got {origin!r}", parameter="origin"
+            )
+        version_id = new_id()
+        row = dict(
+            id=version_id,
+            created=_now(),
+            scenario_id=scenario_id,
+            title=title,
+            scenario_hash=scenario_hash,
+            parent=parent,
+            origin=origin,
+            note=note,
+            changes=None if changes is None else [dict(c) for c in changes],
+            document=dict(document),
+        )
+        with self._write() as conn:
+            conn.execute(VERSIONS.insert().values(**row))
+        return version_id
+
+    def version(self, version_id: str) -> ScenarioVersion:
+        """One kept scenario version, by its full id."""
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(VERSIONS).where(VERSIONS.c.id == version_id)).mappings()
+            found = row.first()
+        if found is None:
+            raise StoreError(f"no scenario version {version_id!r} in {redact(self.url)}")
+        return ScenarioVersion(**found)
+
+    def versions(self, *, limit: int | None = None) -> list[ScenarioVersion]:
+        """Kept scenario versions, newest first (without their documents)."""
+        columns = [c for c in VERSIONS.c if c.name != "document"]
+        query = sa.select(*columns).order_by(VERSIONS.c.id.desc())
+        if limit is not None:
+            query = query.limit(limit)
+        with self.engine.connect() as conn:
+            rows = conn.execute(query).mappings().all()
+        return [ScenarioVersion(**row, document=None) for row in rows]
 
 
 def _keys(rows: Sequence[Mapping[str, Any]]) -> list[str]:
