@@ -20,11 +20,14 @@ def replay(
     settings: Mapping[str, Any],
     *,
     executor: Any = None,
+    progress: Any = None,
 ) -> Record:
     """Run ``command``'s analysis on ``scenario`` with recorded ``settings`` (the keyword
     arguments of the analysis function, as JSON data). A backtest of a dataset (deu3) has no
     scenario: its ``settings["source"]`` names the dataset."""
     call = dict(settings)
+    # progress(done, total), or for advise progress(stage, done, total): only for display
+    watch = {} if progress is None else {"progress": progress}
     if command == "forecast":
         from .forecast import forecast
 
@@ -32,18 +35,18 @@ def replay(
     if command == "simulate":
         from .uncertainty import simulate
 
-        return simulate(_need(scenario, command), executor=executor, **call)
+        return simulate(_need(scenario, command), executor=executor, **watch, **call)
     if command == "sensitivity":
         from .sensitivity import sensitivity
 
-        return sensitivity(_need(scenario, command), executor=executor, **call)
+        return sensitivity(_need(scenario, command), executor=executor, **watch, **call)
     if command == "advise":
         from ..results.advice import Steps
         from .influence import advise
 
         if isinstance(call.get("steps"), Mapping):
             call["steps"] = Steps(**call["steps"])
-        return advise(_need(scenario, command), executor=executor, **call)
+        return advise(_need(scenario, command), executor=executor, **watch, **call)
     if command == "backtest":
         from .backtest import backtest
 

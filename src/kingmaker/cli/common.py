@@ -31,6 +31,7 @@ err = Console(stderr=True, highlight=False)
 #: The option of the command line that sets each library parameter, for error messages:
 #: library errors name the parameter that was wrong (``KingmakerError.parameter``).
 FLAGS = {
+    "allow_path": "--allow-path",
     "capability": "--capability",
     "check": "--check",
     "conf_level": "--conf-level",
