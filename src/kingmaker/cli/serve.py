@@ -40,7 +40,8 @@ def serve(
         from ..web import create_app
     except ImportError as exc:
         raise KingmakerError(
-            f'the dashboard needs the web extra: pip install "kingmaker[web]" ({exc.name} is missing)'
+            'the dashboard needs the web extra: pip install "kingmaker[web]" '
+            f"({exc.name} is missing)"
         ) from None
     if allow_path is not None and not allow_path.is_dir():
         raise KingmakerError(f"{allow_path} is not a folder", parameter="allow_path")
