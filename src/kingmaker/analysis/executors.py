@@ -135,6 +135,14 @@ def _context() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
 
 
+def _ignore_interrupts() -> None:
+    """Workers leave Ctrl-C to the parent, which stops them (a terminal sends SIGINT to the
+    whole process group: without this every worker would print its own traceback)."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 class ProcessPool(Executor):
     """K local worker processes (``--workers K``)."""
 
@@ -145,7 +153,9 @@ class ProcessPool(Executor):
             raise ExecutorError(f"the number of workers must be at least 1, got {workers}")
         self.workers = workers
         self.threads = max(1, available_cores() // workers)
-        self._pool = _Pool(max_workers=workers, mp_context=_context())
+        self._pool = _Pool(
+            max_workers=workers, mp_context=_context(), initializer=_ignore_interrupts
+        )
 
     def completed(self, fn, shared, items):
         futures = {self._pool.submit(fn, shared, item): k for k, item in enumerate(items)}

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from ..errors import KingmakerError
-from .common import StoreOpt, app, err
+from .common import DaskOpt, SchedulerOpt, StoreOpt, WorkersOpt, app, err
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
@@ -32,8 +32,14 @@ def serve(
     open_browser: Annotated[
         bool, typer.Option("--open", help="Open the page in a browser.")
     ] = False,
+    workers: WorkersOpt = None,
+    dask: DaskOpt = False,
+    scheduler: SchedulerOpt = None,
 ) -> None:
-    """Start the dashboard: explore and edit scenarios, rerun, compare runs. Ctrl-C stops it."""
+    """Start the dashboard: explore and edit scenarios, rerun, compare runs. Ctrl-C stops it.
+
+    Long jobs started from the page (simulate, sensitivity, advise) run on --workers local
+    processes or a Dask cluster (--dask, --scheduler), as the commands do."""
     try:
         import uvicorn
 
@@ -52,7 +58,10 @@ def serve(
             "reach it and has the token can read and run your scenarios.",
             soft_wrap=True,
         )
-    application = create_app(store, allow_path=allow_path, token=token)
+    from ..analysis.executors import make_executor
+
+    executor = make_executor(workers, dask, scheduler)  # where the page's long jobs run
+    application = create_app(store, allow_path=allow_path, token=token, executor=executor)
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     url = f"http://{shown}:{port}/" + (f"?token={token}" if token else "")
     err.print(f"Kingmaker dashboard at {url}  (Ctrl-C stops it)", highlight=False, soft_wrap=True)
@@ -61,4 +70,5 @@ def serve(
         import webbrowser
 
         threading.Timer(1.0, webbrowser.open, args=(url,)).start()
-    uvicorn.run(application, host=host, port=port, log_level="warning")
+    with executor:
+        uvicorn.run(application, host=host, port=port, log_level="warning")
