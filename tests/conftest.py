@@ -62,3 +62,6 @@ def without_created(text: str) -> str:
     """JSON text of records with their creation time blanked: the one field that differs
     between two runs of the same inputs and seed (everything else must be the same bytes)."""
     return _CREATED.sub('"created": ""', text)
+
+
+pytest_plugins = ["tests.browser"]
