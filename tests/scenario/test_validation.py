@@ -424,3 +424,31 @@ def test_intervention_mistakes(write, old, new, location, words):
     assert match, [str(p) for p in found]
     for word in words:
         assert word in match[0].message
+
+
+def test_merge_keys_share_a_block_and_explicit_keys_override(write):
+    """Analysts write `<<: *base` to share numbers; YAML's merge is honoured, not refused."""
+    text = GOOD.replace(
+        "    capability: 5\n    issues:\n      troops: {position: 30, salience: 0.6}",
+        "    capability: 5\n    issues:\n      troops:\n        <<: *troops\n        position: 30",
+    ).replace(
+        "      troops:\n        position: 70",
+        "      troops: &troops\n        position: 70",
+    )
+    scenario = load(write, text)
+    iraq, us = scenario.actor("iraq"), scenario.actor("us")
+    assert iraq.issues["troops"].position.value == 30  # explicit key wins over the merge
+    assert iraq.issues["troops"].salience.value == us.issues["troops"].salience.value == 0.8
+    assert iraq.issues["troops"].salience.range == us.issues["troops"].salience.range
+
+
+def test_a_duplicate_beside_a_merge_is_still_refused(write):
+    text = GOOD.replace(
+        "    capability: 5\n    issues:\n      troops: {position: 30, salience: 0.6}",
+        "    capability: 5\n    issues:\n      troops:\n"
+        "        <<: *troops\n        position: 30\n        position: 31",
+    ).replace(
+        "      troops:\n        position: 70",
+        "      troops: &troops\n        position: 70",
+    )
+    assert "duplicate key 'position'" in str(problems(write, text)[0])
