@@ -87,7 +87,7 @@ def list_runs(
             return
         rows = st.summaries(limit=limit, **filters)
         if output_format is ListFormat.json:
-            print_json([_summary_doc(r) for r in rows])
+            print_json([r.summary() for r in rows])
             return
         total = st.count()
         where = st.url
@@ -95,23 +95,6 @@ def list_runs(
         out.print(f"No runs{' match' if any(filters.values()) else ''} in {where}.")
         return
     _runs_table(rows, total, where)
-
-
-def _summary_doc(r) -> dict[str, Any]:
-    return {
-        "id": r.id,
-        "created": r.created,
-        "finished": r.finished,
-        "status": r.state,
-        "error": r.error,
-        "command": r.command,
-        "scenario": r.scenario_id,
-        "scenario_hash": r.scenario_hash,
-        "settings": r.settings,
-        "kingmaker_version": r.kingmaker_version,
-        "wall_time": r.wall_time,
-        "headline": r.headline,
-    }
 
 
 def _runs_table(rows, total: int, where: str) -> None:
@@ -152,7 +135,7 @@ def show(
         run = st.run(run_id)
     if output_format is ShowFormat.json:
         if run.result is None:
-            print_json(_summary_doc(run))
+            print_json(run.summary())
         else:
             print_json(run.result)
         return
@@ -348,7 +331,7 @@ def export(
 
         text = scenario_text(run.scenario(), "yaml")
     else:
-        doc = {**_summary_doc(run), "execution": run.execution}
+        doc = {**run.summary(), "execution": run.execution}
         doc["scenario_document"] = run.scenario_document
         doc["result"] = run.result
         text = json.dumps(doc, indent=2, ensure_ascii=False, allow_nan=False) + "\n"

@@ -17,7 +17,6 @@ import yaml
 from ..errors import Problem, ScenarioError
 from .document import Locator
 
-
 _MERGE = "tag:yaml.org,2002:merge"
 
 

@@ -92,6 +92,25 @@ class StoredRun:
                 return "running (process gone)"
         return self.status
 
+    def summary(self) -> dict[str, Any]:
+        """What a listing shows of the run (JSON-ready; no scenario document, no result):
+        the one summary `kingmaker runs` and the dashboard both print."""
+        return {
+            "id": self.id,
+            "created": self.created,
+            "finished": self.finished,
+            "status": self.state,
+            "error": self.error,
+            "command": self.command,
+            "scenario": self.scenario_id,
+            "scenario_title": self.scenario_title,
+            "scenario_hash": self.scenario_hash,
+            "settings": self.settings,
+            "kingmaker_version": self.kingmaker_version,
+            "wall_time": self.wall_time,
+            "headline": self.headline,
+        }
+
     def scenario(self) -> Scenario:
         """The scenario the run ran on, as it was then (whatever became of its file)."""
         from ..scenario.document import build_scenario

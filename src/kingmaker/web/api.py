@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from ..errors import KingmakerError, Problem, ScenarioError, StoreError
 from .jobs import COMMANDS
 from .library import NotFound
-from .views import run_summary, scenario_view
+from .views import scenario_view
 from .whatif import FAST_MODELS, Edits, apply_edits, what_if
 
 router = APIRouter(prefix="/api", tags=["api"])
@@ -180,7 +180,7 @@ def list_runs(
 ) -> dict[str, Any]:
     st = _store(request)
     rows = st.summaries(scenario=scenario, command=command, since=since, limit=limit)
-    return {"runs": [run_summary(r) for r in rows], "total": st.count()}
+    return {"runs": [r.summary() for r in rows], "total": st.count()}
 
 
 def _run(request: Request, run_id: str, arrays: bool = False):
@@ -193,7 +193,7 @@ def _run(request: Request, run_id: str, arrays: bool = False):
 @router.get("/runs/{run_id}", summary="One run: its summary and its result record")
 def get_run(run_id: str, request: Request) -> dict[str, Any]:
     run = _run(request, run_id)
-    return {**run_summary(run), "result": run.result}
+    return {**run.summary(), "result": run.result}
 
 
 @router.get("/runs/{run_id}/export", summary="Download a run (settings, scenario, result)")
@@ -202,7 +202,7 @@ def export_run(run_id: str, request: Request) -> Response:
 
     run = _run(request, run_id)
     doc = {
-        **run_summary(run),
+        **run.summary(),
         "execution": run.execution,
         "scenario_document": run.scenario_document,
         "result": run.result,

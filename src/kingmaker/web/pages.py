@@ -12,7 +12,7 @@ from fastapi.templating import Jinja2Templates
 from ..__about__ import __version__
 from ..errors import StoreError
 from .library import NotFound
-from .views import run_summary, scenario_view
+from .views import scenario_view
 
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
@@ -57,7 +57,7 @@ def scenario(sid: str, request: Request):
 @router.get("/runs", response_class=HTMLResponse)
 def runs(request: Request):
     st = request.app.state.store
-    rows = [run_summary(r) for r in st.summaries(limit=200)]
+    rows = [r.summary() for r in st.summaries(limit=200)]
     versions = [e.to_dict() for e in request.app.state.library.entries() if e.kind != "embedded"]
     return _page(
         request, "runs.html", "Runs", {"runs": rows}, runs=rows, versions=versions, total=st.count()
@@ -70,7 +70,7 @@ def run_page(run_id: str, request: Request):
         run = request.app.state.store.run(run_id, arrays=False)
     except StoreError:
         return _missing(request, f"No run {run_id!r}.")
-    data = {**run_summary(run), "issues": _issues(run)}
+    data = {**run.summary(), "issues": _issues(run)}
     return _page(request, "run.html", f"Run {run.id[:10]}", data, run=data)
 
 
@@ -85,8 +85,8 @@ def compare(request: Request, a: str = "", b: str = ""):
         return _missing(request, str(exc))
     d = diff_runs(ra, rb).to_dict()
     data = {
-        "a": {**run_summary(ra), "issues": _issues(ra)},
-        "b": {**run_summary(rb), "issues": _issues(rb)},
+        "a": {**ra.summary(), "issues": _issues(ra)},
+        "b": {**rb.summary(), "issues": _issues(rb)},
         "diff": d,
     }
     return _page(request, "compare.html", "Compare runs", data, **data)

@@ -79,21 +79,3 @@ def scenario_view(scenario: Scenario) -> dict[str, Any]:
         "sources": sources,
         "presets": presets,
     }
-
-
-def run_summary(run: Any) -> dict[str, Any]:
-    return {
-        "id": run.id,
-        "created": run.created,
-        "finished": run.finished,
-        "status": run.state,
-        "error": run.error,
-        "command": run.command,
-        "scenario": run.scenario_id,
-        "scenario_title": run.scenario_title,
-        "scenario_hash": run.scenario_hash,
-        "settings": run.settings,
-        "kingmaker_version": run.kingmaker_version,
-        "wall_time": run.wall_time,
-        "headline": run.headline,
-    }
