@@ -13,19 +13,11 @@ from pathlib import Path
 import pytest
 
 from kingmaker import load_scenario, scenario_hash
-from kingmaker.cli import main
 from kingmaker.scenario.embedded import embedded_path
 from kingmaker.store import open_store
+from tests.cli.test_cli import run
 
 FLAGSHIP = "us-iraq-2020"
-
-
-def run(capsys, *argv: str) -> tuple[int, str, str]:
-    with pytest.raises(SystemExit) as exc:
-        main(list(argv))
-        raise SystemExit(0)
-    captured = capsys.readouterr()
-    return exc.value.code or 0, captured.out, captured.err
 
 
 @pytest.fixture
