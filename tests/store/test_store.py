@@ -17,6 +17,7 @@ from kingmaker.store import open_store
 from kingmaker.store import schema as store_schema
 from kingmaker.store.engine import HEAD, MIGRATIONS, REVISIONS
 from kingmaker.store.ids import new_id, normalize_prefix
+from kingmaker.store.store import ran_on
 
 FAST = ["compromise", "median"]
 
@@ -37,16 +38,23 @@ def simulation(flagship):
 
 
 def save(store, record, scenario, command="forecast", settings=None) -> str:
-    run_id = store.start(
-        command,
-        settings=settings or {"models": FAST},
-        scenario_id=scenario.id,
-        scenario_title=scenario.scenario.title,
-        scenario_hash=scenario_hash(scenario),
-        scenario_document=scenario.to_document(),
-    )
+    run_id = store.start(command, settings=settings or {"models": FAST}, **ran_on(scenario))
     store.finish(run_id, record, wall_time=0.5)
     return run_id
+
+
+def test_a_seed_left_to_chance_is_kept_as_drawn(store_url, flagship):
+    """A run made without a seed records the seed the analysis drew: it can be made again."""
+    record = kingmaker.simulate(flagship, FAST, draws=50, seed=None)
+    assert record.provenance.seed is not None
+    with open_store(store_url) as store:
+        run_id = store.start("simulate", settings={"seed": None, "draws": 50}, **ran_on(flagship))
+        store.finish(run_id, record, wall_time=0.1, settings={"seed": None, "draws": 50})
+        kept = store.run(run_id)
+    assert kept.settings == {"seed": record.provenance.seed, "draws": 50}
+    assert kept.scenario_hash == scenario_hash(flagship) == record.provenance.scenario_hash
+    again = kingmaker.simulate(flagship, FAST, draws=50, seed=kept.settings["seed"])
+    assert again.to_dict()["issues"] == record.to_dict()["issues"]
 
 
 def digest(path: Path) -> str:

@@ -49,24 +49,11 @@ def recording(
         yield Recording(None, None, settings)
         return
     from ..results.record import jsonable
-    from ..scenario.compile import scenario_hash
     from ..store import open_store
+    from ..store.store import ran_on
 
     st = open_store(store)
-    if scenario is not None:
-        about = dict(
-            scenario_id=scenario.id,
-            scenario_title=scenario.scenario.title,
-            scenario_hash=scenario_hash(scenario),
-            scenario_document=scenario.to_document(),
-        )
-    else:
-        about = dict(
-            scenario_id=str(target),
-            scenario_title=str(target),
-            scenario_hash="",
-            scenario_document=None,
-        )
+    about = ran_on(scenario, target=target)
     settings = jsonable({k: _plain(v) for k, v in settings.items()})
     run_id = st.start(command, settings=settings, execution=execution or {}, **about)
     rec = Recording(st, run_id, settings)
@@ -82,9 +69,6 @@ def recording(
         if rec.record is None:  # nothing computed (e.g. nothing to do): not a run
             st.fail(run_id, "no result", wall_time=time.perf_counter() - start)
             return
-        prov = rec.record.provenance
-        if settings.get("seed") is None and prov.seed is not None:
-            rec.settings["seed"] = jsonable(prov.seed)  # the seed that was drawn
         st.finish(run_id, rec.record, wall_time=time.perf_counter() - start, settings=rec.settings)
         err.print(f"[dim]saved as run {run_id}[/dim]", highlight=False)
     finally:

@@ -52,6 +52,26 @@ SUMMARY = (
 )
 
 
+def ran_on(scenario: Scenario | None = None, *, target: str | None = None) -> dict[str, Any]:
+    """The columns that say what a run ran on, for :meth:`Store.start`: a scenario, kept
+    whole so the run can be shown and made again, or a dataset target such as ``deu3``."""
+    if scenario is None:
+        return dict(
+            scenario_id=str(target),
+            scenario_title=str(target),
+            scenario_hash="",
+            scenario_document=None,
+        )
+    from ..scenario.compile import scenario_hash
+
+    return dict(
+        scenario_id=scenario.id,
+        scenario_title=scenario.scenario.title,
+        scenario_hash=scenario_hash(scenario),
+        scenario_document=scenario.to_document(),
+    )
+
+
 def _now() -> str:
     """UTC time with microseconds, ISO 8601 with ``Z``: sorts as text."""
     stamp = _dt.datetime.now(_dt.UTC).isoformat(timespec="microseconds")
@@ -237,7 +257,8 @@ class Store:
         settings: Mapping[str, Any] | None = None,
     ) -> None:
         """Store the run's result and arrays and mark it complete, in one transaction.
-        ``settings`` replaces the recorded ones (e.g. with the seed that was drawn)."""
+        ``settings`` replaces the recorded ones; a seed left to chance (None) is replaced by
+        the seed the analysis drew, so that the run can be made again."""
         doc = record.to_dict()
         arrays = record.arrays()
         values: dict[str, Any] = dict(
@@ -250,6 +271,10 @@ class Store:
         )
         if settings is not None:
             values["settings"] = dict(settings)
+            if settings.get("seed") is None and record.provenance.seed is not None:
+                from ..results.record import jsonable
+
+                values["settings"]["seed"] = jsonable(record.provenance.seed)
         packed = blobs.pack(arrays) if arrays else None
         with self._write() as conn:
             self._update_running(conn, run_id, values)

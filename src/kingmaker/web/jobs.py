@@ -16,10 +16,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..results.record import jsonable
-from ..scenario.compile import scenario_hash
 from ..scenario.schema import Scenario
 from ..store import Store
 from ..store.ids import new_id
+from ..store.store import ran_on
 
 COMMANDS = ("forecast", "simulate", "sensitivity", "advise")
 
@@ -110,10 +110,7 @@ class Jobs:
                 job.command,
                 settings=jsonable(settings),
                 execution={"via": "dashboard"},
-                scenario_id=scenario.id,
-                scenario_title=scenario.scenario.title,
-                scenario_hash=scenario_hash(scenario),
-                scenario_document=scenario.to_document(),
+                **ran_on(scenario),
             )
         except Exception as exc:  # the store refused: say so on the page
             job.status, job.error = "failed", str(exc)
@@ -144,11 +141,8 @@ class Jobs:
             self.store.fail(job.run_id, message, wall_time=time.perf_counter() - start)
             job.status, job.error = "failed", message
             return
-        stored = dict(settings)
-        if stored.get("seed") is None and record.provenance.seed is not None:
-            stored["seed"] = jsonable(record.provenance.seed)
         self.store.finish(
-            job.run_id, record, wall_time=time.perf_counter() - start, settings=jsonable(stored)
+            job.run_id, record, wall_time=time.perf_counter() - start, settings=jsonable(settings)
         )
         job.done = job.total = max(job.total, 1)
         job.status = "complete"
