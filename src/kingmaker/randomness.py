@@ -18,7 +18,7 @@ SeedLike = None | int | tuple[int, ...] | list[int] | np.random.SeedSequence | n
 
 
 def _seed_int(value: object) -> bool:
-    return not isinstance(value, bool) and isinstance(value, (int, np.integer)) and value >= 0
+    return not isinstance(value, bool) and isinstance(value, (int, np.integer)) and bool(value >= 0)
 
 
 def normalize_seed(seed: SeedLike) -> np.random.SeedSequence:
@@ -37,7 +37,7 @@ def normalize_seed(seed: SeedLike) -> np.random.SeedSequence:
         return np.random.SeedSequence([int(v) for v in seed])
     if not _seed_int(seed):
         raise KingmakerError(f"must be a non-negative integer, got {seed!r}", parameter="seed")
-    return np.random.SeedSequence(int(seed))
+    return np.random.SeedSequence(int(seed))  # type: ignore[arg-type]  # checked just above
 
 
 def seed_entropy(seq: np.random.SeedSequence) -> int | tuple[int, ...]:
@@ -46,7 +46,7 @@ def seed_entropy(seq: np.random.SeedSequence) -> int | tuple[int, ...]:
     entropy = seq.entropy
     if isinstance(entropy, (int, np.integer)):
         return int(entropy)
-    return tuple(int(v) for v in entropy)
+    return tuple(int(v) for v in entropy or ())
 
 
 def seed_value(seq: np.random.SeedSequence) -> int | None:

@@ -279,7 +279,7 @@ class Leaderboard(Record):
             return np.array([number(c["forecasts"][key]) for c in doc["cases"]], dtype=float)
 
         refs = tuple(doc["references"])
-        intervals: dict[str, dict[float, tuple[np.ndarray, np.ndarray]]] = {}
+        intervals: dict[str, dict[float, tuple[np.ndarray | None, np.ndarray | None]]] = {}
         for name, arr in (arrays or {}).items():
             _, key, lv, end = name.split("/")
             pair = intervals.setdefault(key, {}).setdefault(float(lv), (None, None))
@@ -293,7 +293,7 @@ class Leaderboard(Record):
             models=models,
             forecasts={m.key: column(m.key) for m in models},
             references={k: column(k) for k in refs},
-            intervals=intervals,
+            intervals=intervals,  # type: ignore[arg-type]  # both ends of every level are stored
             failures={k: tuple(v) for k, v in doc["failures"].items()},
             draws=int(doc["draws"]),
             seed=doc["seed"],

@@ -71,7 +71,7 @@ def _array_json(value: np.ndarray) -> Any:
         finite = np.isfinite(value)
         if finite.all():
             return value.tolist()
-        return np.where(finite, value, None).tolist()
+        return np.where(finite, value, None).tolist()  # type: ignore[call-overload]  # None: JSON null
     return jsonable(value.tolist())
 
 

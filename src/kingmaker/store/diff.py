@@ -109,8 +109,8 @@ class RunDiff:
 
 
 def diff_runs(a: StoredRun, b: StoredRun) -> RunDiff:
-    scenario = changes(a.scenario_document or {}, b.scenario_document or {})
-    scenario = tuple(sorted(scenario, key=lambda c: not c.numeric))  # stable: numbers first
+    found = changes(a.scenario_document or {}, b.scenario_document or {})
+    scenario = tuple(sorted(found, key=lambda c: not c.numeric))  # stable: numbers first
     forecasts = []
     ha, hb = a.headline or {}, b.headline or {}
     for model in dict.fromkeys([*ha, *hb]):

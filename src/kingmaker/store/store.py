@@ -417,7 +417,7 @@ class Store:
             query = query.limit(limit)
         with self.engine.connect() as conn:
             rows = conn.execute(query).mappings().all()
-        empty = dict(execution={}, scenario_document=None, result=None)
+        empty: dict[str, Any] = dict(execution={}, scenario_document=None, result=None)
         return [StoredRun(**row, **empty) for row in rows]
 
     def runs(self, **filters: Any) -> pd.DataFrame:
