@@ -161,8 +161,6 @@ def quantiles(factors: tuple[Factor, ...], u: np.ndarray) -> np.ndarray:
 
     Used by variance-based sensitivity analysis, whose samples live on the unit hypercube.
     """
-    from scipy.special import betaincinv
-
     u = np.asarray(u, dtype=np.float64)
     out = np.empty_like(u)
     for f, factor in enumerate(factors):
@@ -178,8 +176,23 @@ def quantiles(factors: tuple[Factor, ...], u: np.ndarray) -> np.ndarray:
         else:  # the Beta inverse is costly: evaluate it once per distinct probability
             a, b = factor.pert_shape
             distinct, back = np.unique(p, return_inverse=True)
-            out[:, f] = lo + (hi - lo) * betaincinv(a, b, distinct)[back]
+            out[:, f] = lo + (hi - lo) * _beta_quantile(a, b, distinct)[back]
     return out
+
+
+def _beta_quantile(a: float, b: float, p: np.ndarray) -> np.ndarray:
+    """The Beta(a, b) inverse CDF. scipy's gives NaN for probabilities below about 1e-150
+    (its iteration underflows); there the quantile is (p a B(a, b))^(1/a) to many digits
+    (the first term of the series of the incomplete Beta function), near 1 symmetrically."""
+    from scipy.special import beta, betaincinv
+
+    x = betaincinv(a, b, p)
+    bad = np.isnan(x)
+    if bad.any():
+        low = np.power(p * a * beta(a, b), 1.0 / a)
+        high = 1.0 - np.power((1.0 - p) * b * beta(a, b), 1.0 / b)
+        x = np.where(bad, np.where(p < 0.5, low, high), x)
+    return x
 
 
 # --------------------------------------------------------------------------- values -> batch
