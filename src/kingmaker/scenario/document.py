@@ -27,6 +27,17 @@ Locator = Callable[[tuple], "tuple[int, int | None] | None"]
 Check = Callable[[Scenario], "list[tuple[tuple, str]]"]
 
 
+#: The most actors and issues a scenario may have: far beyond any negotiation model's reach
+#: (the eum and smp kernels' time grows as n^2.3 and n^3.2), and refused before validating a
+#: file that would take minutes to read to the end.
+MAX_ITEMS = {"actors": 100_000, "issues": 10_000}
+
+
+def _line(locate: Locator | None, path: tuple) -> int | None:
+    found = locate(path) if locate is not None else None
+    return found[0] if found else None
+
+
 def build_scenario(
     doc: Any,
     file: str | Path | None = None,
@@ -46,6 +57,21 @@ def build_scenario(
                 )
             ]
         )
+    for key, limit in MAX_ITEMS.items():
+        items = doc.get(key)
+        if isinstance(items, list) and len(items) > limit:
+            raise ScenarioError(
+                [
+                    Problem(
+                        f"{len(items):,} {key}: more than a scenario may hold ({limit:,}); the "
+                        "models' cost grows faster than the number of actors, so split it or "
+                        "merge actors",
+                        file=file_s,
+                        location=key,
+                        line=_line(locate, (key,)),
+                    )
+                ]
+            )
     try:
         scenario = Scenario.model_validate(doc)
     except ValidationError as exc:

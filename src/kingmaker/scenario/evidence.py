@@ -182,7 +182,7 @@ class EvidenceReport:
 def _source_texts(
     scenario: Scenario, base_dir: Path | None
 ) -> tuple[dict[str, str], list[UnreadableSource]]:
-    from .io import read_text
+    from .text import read_text
 
     if base_dir is None and scenario.origin is not None:
         base_dir = Path(scenario.origin).parent

@@ -17,6 +17,7 @@ from ..errors import Problem, ScenarioError
 from .document import Check, build_scenario
 from .importers import IMPORTERS
 from .schema import Scenario
+from .text import read_text
 from .yamlio import dump_json, dump_yaml, parse_json, parse_yaml
 
 #: The file a scenario folder holds (beside its sources/), as the embedded scenarios do.
@@ -26,24 +27,6 @@ FORMATS: dict[str, str] = {
     **NATIVE_FORMATS,
     **{name: mod.DESCRIPTION for name, mod in IMPORTERS.items()},
 }
-
-
-def read_text(path: Path) -> str:
-    """File contents as text, with an error that says why when it cannot be read."""
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise ScenarioError(Problem("no such file", file=str(path))) from None
-    except IsADirectoryError:
-        raise ScenarioError(Problem("is a directory, expected a file", file=str(path))) from None
-    except OSError as exc:
-        raise ScenarioError(Problem(f"cannot read: {exc.strerror}", file=str(path))) from None
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise ScenarioError(Problem("not a text file (cannot decode as UTF-8)", file=str(path)))
 
 
 def detect_format(text: str, path: Path | None = None) -> str | None:
@@ -109,10 +92,15 @@ def load_scenario(
     from .embedded import embedded_path
 
     path = Path(source)
-    if not path.exists():
+    try:
+        path.stat()
+    except FileNotFoundError:
         path = embedded_path(str(source))  # raises, with a suggestion, when there is none
-    elif path.is_dir() and (path / SCENARIO_FILE).is_file():
-        path = source = path / SCENARIO_FILE  # a scenario folder, as the embedded ones are
+    except OSError:
+        pass  # e.g. a name too long for the system: read_text says what is wrong
+    else:
+        if path.is_dir() and (path / SCENARIO_FILE).is_file():
+            path = source = path / SCENARIO_FILE  # a scenario folder, as the embedded ones are
     text = read_text(path)
     return parse_scenario_text(text, str(source), format, origin=path.resolve(), checks=checks)
 

@@ -55,6 +55,10 @@ def _number(value: Any) -> Any:
     """Accept real numbers only: YAML's `yes`, strings and NaN/inf are mistakes here."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise ValueError(f"expected a number, got {type(value).__name__} {value!r}")
+    if isinstance(value, int) and not -1e300 < value < 1e300:
+        raise ValueError(
+            f"expected a number of sensible size, got one of {len(str(abs(value)))} digits"
+        )
     if not math.isfinite(value):
         raise ValueError(f"expected a finite number, got {value!r}")
     return float(value)

@@ -115,10 +115,15 @@ def parse_json(text: str, file: str | None) -> tuple[Any, Locator]:
             [Problem(f"not valid JSON: {exc.msg}", file=file, line=exc.lineno, column=exc.colno)]
         ) from None
     except ValueError as exc:
-        raise ScenarioError([Problem(f"not valid JSON: {exc}", file=file)]) from None
+        what = "a number with thousands of digits" if "digits" in str(exc) else str(exc)
+        raise ScenarioError([Problem(f"not valid JSON: {what}", file=file)]) from None
+    except RecursionError:
+        raise ScenarioError(
+            [Problem("not valid JSON: nested too deeply for a scenario", file=file)]
+        ) from None
     try:  # JSON is YAML; borrow YAML's marks for line numbers
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError:
+        root = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except (yaml.YAMLError, RecursionError):
         root = None
     return data, _locator(root)
 

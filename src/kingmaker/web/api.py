@@ -9,7 +9,8 @@ from fastapi import APIRouter, File, Request, UploadFile
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..errors import KingmakerError, Problem, ScenarioError, StoreError
+from ..errors import KingmakerError, StoreError
+from ..scenario.text import decode_text
 from .jobs import COMMANDS
 from .library import NotFound
 from .views import scenario_view
@@ -55,7 +56,7 @@ async def upload_scenario(
         return JSONResponse(
             {"error": f"{name} is larger than the upload limit of {limit // 1024} KiB"}, 413
         )
-    text = _decode(data, name)
+    text = decode_text(data, name)
     scenario = parse_scenario_text(text, file=name)
     ref = _library(request).add(scenario, origin="upload", note=f"uploaded as {name}")
     return {"id": ref, "scenario_id": scenario.id, "title": scenario.scenario.title}
@@ -217,15 +218,6 @@ def diff(a: str, b: str, request: Request) -> dict[str, Any]:
     from ..store import diff_runs
 
     return diff_runs(_run(request, a), _run(request, b)).to_dict()
-
-
-def _decode(data: bytes, name: str) -> str:
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise ScenarioError(Problem("not a text file (cannot decode as UTF-8)", file=name))
 
 
 def _power_of_two(n: int) -> int:

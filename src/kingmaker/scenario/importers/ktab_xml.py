@@ -102,6 +102,10 @@ class Node:
         return found[0] if found else None
 
 
+class _Refused(Exception):
+    """Raised from a parser callback to stop at a construct we do not accept."""
+
+
 def parse_tree(text: str, problems: ProblemList) -> Node | None:
     """A small element tree that remembers each element's line (ElementTree forgets it)."""
     parser = expat.ParserCreate()
@@ -120,6 +124,12 @@ def parse_tree(text: str, problems: ProblemList) -> Node | None:
     def chars(data):
         stack[-1].text += data
 
+    def no_entities(name, *_):  # entity expansion is how XML bombs work: KTAB files have none
+        raise _Refused(f"declares the entity {name!r}; entity declarations are not accepted")
+
+    parser.EntityDeclHandler = no_entities
+    parser.UnparsedEntityDeclHandler = no_entities
+    parser.ExternalEntityRefHandler = lambda *args: no_entities(args[0] or "external")
     parser.StartElementHandler = start
     parser.EndElementHandler = end
     parser.CharacterDataHandler = chars
@@ -127,6 +137,9 @@ def parse_tree(text: str, problems: ProblemList) -> Node | None:
         parser.Parse(text.lstrip("\ufeff").encode("utf-8"), True)
     except expat.ExpatError as exc:
         problems.add(f"not well-formed XML: {expat.ErrorString(exc.code)}", exc.lineno)
+        return None
+    except _Refused as exc:
+        problems.add(str(exc), parser.CurrentLineNumber)
         return None
     return root.children[0] if root.children else None
 
