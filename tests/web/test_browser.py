@@ -88,6 +88,14 @@ def charted(page, issue: str) -> dict[str, dict[str, float]]:
     }
 
 
+def assert_charts_fit(page, selector: str) -> None:
+    """Every chart drawn no wider than its card (none spills over its neighbour)."""
+    sizes = page.locator(selector).evaluate_all(
+        "els => els.map(e => [e._fullLayout.width, e.parentElement.clientWidth])"
+    )
+    assert sizes and all(width <= card for width, card in sizes), sizes
+
+
 def salience_box(page, actor: str, issue: str):
     return page.locator(
         f'input.num[data-actor="{actor}"][data-issue="{issue}"][data-parameter="salience"]'
@@ -153,7 +161,7 @@ def test_what_if_moves_the_forecast_number_and_the_chart(
         "el => el.data.find(t => t.name === 'actors').text"
     )
     assert any(t.startswith("Iran") and "(weight 9.00)" in t for t in actors)
-    page.locator("#forecasts").scroll_into_view_if_needed()
+    assert_charts_fit(page, "#forecasts .chart")
     screenshot(browser_page, tmp_path, "what-if")
 
     page.locator("#reset").click()
@@ -223,6 +231,7 @@ def test_simulate_shows_progress_to_the_end_and_keeps_the_run(server, browser_pa
     expect(page).to_have_url(re.compile(f"/runs/{run_id}$"))
     expect(page.locator("#run-charts .chart .main-svg").first).to_be_visible()
     assert page.locator("#run-charts .issue-card").count() == len(sim.issues)
+    assert_charts_fit(page, "#run-charts .chart")
     screenshot(browser_page, tmp_path, "simulate-run")
     finish(browser_page, server)
 
@@ -319,6 +328,7 @@ def test_compare_two_runs(server, browser_page, tmp_path):
             assert shown[labels[model], issue] == (f"{old:.2f}", f"{new:.2f}", f"{new - old:+.2f}")
     charts = page.locator("#compare-charts .issue-card")
     expect(charts).to_have_count(len(before.issues))
+    assert_charts_fit(page, "#compare-charts .chart")
     first = page.locator("#compare-charts .chart").first.evaluate(
         "el => el.data.map(t => ({name: t.name, y: t.y, x: t.x}))"
     )

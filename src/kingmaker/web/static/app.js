@@ -316,7 +316,15 @@ function runsPage() {
   for (const f of filters) f.addEventListener("input", filter);
 }
 
+// Models in a steady order (the dashboard's colours first), whatever order a record keeps.
+function byModel(a, b) {
+  const known = Object.keys(MODEL_COLOURS);
+  const rank = m => { const k = known.indexOf(m.split(":")[0]); return k < 0 ? known.length : k; };
+  return rank(a) - rank(b) || a.localeCompare(b);
+}
+
 function headlineCharts(container, issues, sets) {
+  const pending = [];
   for (const issue of issues) {
     const card = document.createElement("div");
     card.className = "issue-card";
@@ -330,9 +338,13 @@ function headlineCharts(container, issues, sets) {
     card.append(title, question, chart);
     container.appendChild(card);
     const [first, second] = sets.map(h => Object.fromEntries(
-      Object.entries(h || {}).filter(([, v]) => v && v[issue.id] !== undefined).map(([m, v]) => [m, v[issue.id]])));
-    issueChart(chart, issue, second || first, second ? first : null, null);
+      Object.entries(h || {}).filter(([, v]) => v && v[issue.id] !== undefined)
+        .sort(([a], [b]) => byModel(a, b)).map(([m, v]) => [m, v[issue.id]])));
+    pending.push(() => issueChart(chart, issue, second || first, second ? first : null, null));
   }
+  // drawn once every card is in the grid: a chart sized before its neighbours arrive would
+  // keep the width of a row of its own
+  for (const draw of pending) draw();
 }
 
 function runPage() {
