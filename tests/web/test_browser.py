@@ -369,6 +369,9 @@ def test_hostile_upload_renders_as_text_and_opens_no_dialog(server, browser_page
     points = page.locator('.issue-card[data-issue="deal"] .scatterlayer .trace').first
     points.locator(".points path").nth(1).hover(force=True)
     expect(page.locator(".hoverlayer .hovertext").first).to_contain_text(hostile.actors[1].name)
+    ticks = page.locator('.issue-card[data-issue="deal"] .xtick text').all_text_contents()
+    assert ticks and ticks[0] == "0"  # a scale without labelled points still has its ticks
+    expect(page.locator("p.meta")).to_contain_text("3 actors, 1 issue ")
     expected = kingmaker.forecast(hostile, FAST, seed=0)
     assert (
         shown_forecasts(page, "deal")["compromise"][0]

@@ -95,7 +95,8 @@ function issueChart(element, issue, forecasts, baseline, positions) {
   const layout = {
     height: 120 + 26 * (models.length + 1), margin: { l: 90, r: 20, t: 34, b: 40 },
     xaxis: { range: [issue.min - (issue.max - issue.min) * 0.03, issue.max + (issue.max - issue.min) * 0.03],
-             tickvals: anchors.map(a => a.value), ticktext: anchors.map(a => String(a.value)),
+             // the scale's labelled points as ticks; Plotly's own ticks when it has none
+             ...(anchors.length ? { tickvals: anchors.map(a => a.value), ticktext: anchors.map(a => String(a.value)) } : {}),
              title: { text: (baseline ? "○ as given   ◆ edited   " : "◆ forecast   ") +
                             (positions && positions.length ? "● actors, sized by capability × salience   " : "") +
                             "(hover a point for details)", font: { size: 10 } },
