@@ -31,6 +31,7 @@ SECTIONS = (
     "benchmarks.influence",
     "benchmarks.store",
     "benchmarks.startup",
+    "benchmarks.web",
 )
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -35,6 +35,7 @@ class Entry:
     parent: str | None = None
     created: str | None = None
     note: str | None = None
+    scenario_hash: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -45,6 +46,7 @@ class Entry:
             "parent": self.parent,
             "created": self.created,
             "note": self.note,
+            "scenario_hash": self.scenario_hash,
         }
 
 
@@ -55,6 +57,7 @@ class Library:
         self.store = store
         self.allow_path = allow_path.resolve() if allow_path else None
         self._cache: dict[str, Scenario] = {}
+        self._hashes: dict[str, str] = {}  # embedded name -> its scenario hash
 
     def entries(self) -> list[Entry]:
         from ..analysis.inputs import load_scenario
@@ -64,9 +67,22 @@ class Library:
         for name in embedded_names():
             sc = self._cache.get(name) or load_scenario(name)
             self._cache[name] = sc
-            found.append(Entry(name, sc.scenario.title, "embedded", sc.id))
+            digest = self._hashes.get(name) or scenario_hash(sc)
+            self._hashes[name] = digest
+            found.append(Entry(name, sc.scenario.title, "embedded", sc.id, scenario_hash=digest))
         for v in self.store.versions(limit=200):
-            found.append(Entry(v.id, v.title, v.origin, v.scenario_id, v.parent, v.created, v.note))
+            found.append(
+                Entry(
+                    v.id,
+                    v.title,
+                    v.origin,
+                    v.scenario_id,
+                    v.parent,
+                    v.created,
+                    v.note,
+                    v.scenario_hash,
+                )
+            )
         return found
 
     def entry(self, ident: str) -> Entry:

@@ -58,9 +58,21 @@ def scenario(sid: str, request: Request):
 def runs(request: Request):
     st = request.app.state.store
     rows = [r.summary() for r in st.summaries(limit=200)]
-    versions = [e.to_dict() for e in request.app.state.library.entries() if e.kind != "embedded"]
+    entries = [e.to_dict() for e in request.app.state.library.entries()]
+    versions = [e for e in entries if e["kind"] != "embedded"]
+    # which scenario (embedded or kept version) each run was made from, by content hash
+    made_from: dict[str, dict[str, Any]] = {}
+    for e in entries:
+        made_from.setdefault(e["scenario_hash"], e)
     return _page(
-        request, "runs.html", "Runs", {"runs": rows}, runs=rows, versions=versions, total=st.count()
+        request,
+        "runs.html",
+        "Runs",
+        {"runs": rows},
+        runs=rows,
+        versions=versions,
+        made_from=made_from,
+        total=st.count(),
     )
 
 

@@ -39,6 +39,12 @@ function sayProblems(element, error) {
   }
 }
 
+// Plotly reads a few HTML tags in its texts (<b>, <a>, <br>...): escape them so that a name
+// is shown exactly as written.
+function plotlyText(text) {
+  return String(text).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
+
 function fmt(x, digits = 1) {
   return x === null || x === undefined ? "-" : Number(x).toFixed(digits);
 }
@@ -58,7 +64,7 @@ function issueChart(element, issue, forecasts, baseline, positions) {
     traces.push({
       type: "scatter", mode: "markers", name: "actors", y: positions.map(() => "actors"),
       x: positions.map(p => p.position),
-      text: positions.map(p => `${p.name}: ${fmt(p.position)} (weight ${fmt(p.weight, 2)})`),
+      text: positions.map(p => `${plotlyText(p.name)}: ${fmt(p.position)} (weight ${fmt(p.weight, 2)})`),
       hoverinfo: "text",
       marker: { size: positions.map(p => 8 + 22 * Math.sqrt(p.weight / maxWeight)),
                 color: "rgba(90,90,90,0.35)", line: { color: "#444", width: 1 } },
@@ -78,17 +84,22 @@ function issueChart(element, issue, forecasts, baseline, positions) {
     marker: { symbol: "diamond", size: 12, color: models.map(colour) },
   });
   const shapes = [], annotations = [];
-  for (const [value, label, dash] of [[issue.status_quo, "status quo", "dot"], [issue.observed, "observed", "dash"]]) {
+  // the two labels sit on two rows above the chart, so that close values never overlap
+  for (const [value, label, dash, shift] of [[issue.status_quo, "status quo", "dot", 13], [issue.observed, "observed", "dash", 0]]) {
     if (value === null || value === undefined) continue;
     shapes.push({ type: "line", x0: value, x1: value, yref: "paper", y0: 0, y1: 1, line: { dash, color: "#333", width: 1 } });
-    annotations.push({ x: value, yref: "paper", y: 1.02, text: label, showarrow: false, font: { size: 10 } });
+    annotations.push({ x: value, yref: "paper", y: 1, yanchor: "bottom", yshift: shift, text: label,
+                       showarrow: false, font: { size: 10 } });
   }
   const anchors = issue.anchors || [];
   const layout = {
-    height: 110 + 26 * (models.length + 1), margin: { l: 90, r: 20, t: 24, b: 40 },
+    height: 120 + 26 * (models.length + 1), margin: { l: 90, r: 20, t: 34, b: 40 },
     xaxis: { range: [issue.min - (issue.max - issue.min) * 0.03, issue.max + (issue.max - issue.min) * 0.03],
-             tickvals: anchors.map(a => a.value), ticktext: anchors.map(a => String(a.value)),
-             title: { text: "position on the issue's scale (hover a point for details)", font: { size: 10 } },
+             // the scale's labelled points as ticks; Plotly's own ticks when it has none
+             ...(anchors.length ? { tickvals: anchors.map(a => a.value), ticktext: anchors.map(a => String(a.value)) } : {}),
+             title: { text: (baseline ? "○ as given   ◆ edited   " : "◆ forecast   ") +
+                            (positions && positions.length ? "● actors, sized by capability × salience   " : "") +
+                            "(hover a point for details)", font: { size: 10 } },
              zeroline: false },
     yaxis: { categoryorder: "array", categoryarray: ["actors", ...models].reverse(), automargin: true },
     showlegend: false, shapes, annotations, font: { family: "system-ui, sans-serif", size: 11 },
@@ -133,7 +144,9 @@ function scenarioPage() {
   function edits() {
     const set = [];
     for (const box of document.querySelectorAll("input.num")) {
-      if (box.value === "" || Number(box.value) === Number(box.dataset.original)) continue;
+      const edited = box.value !== "" && Number(box.value) !== Number(box.dataset.original);
+      box.classList.toggle("edited", edited);
+      if (!edited) continue;
       set.push({ actor: box.dataset.actor, issue: box.dataset.issue || null,
                  parameter: box.dataset.parameter, value: Number(box.value) });
     }
@@ -209,7 +222,10 @@ function scenarioPage() {
       link.href = `/scenarios/${encodeURIComponent(made.id)}`;
       link.textContent = made.id.slice(0, 12);
       link.id = "version-link";
-      out.appendChild(link);
+      const runs = document.createElement("a");
+      runs.href = "/runs";
+      runs.textContent = "Runs";
+      out.append(link, " (its forecast is kept under ", runs, ")");
     } catch (error) { sayProblems(out, error); }
   });
 
@@ -219,6 +235,14 @@ function scenarioPage() {
   const jobStatus = document.getElementById("job-status");
   const cancel = document.getElementById("job-cancel");
   let current = null;
+  const command = document.getElementById("job-command");
+  function showActor() {  // the actor matters to advise only; draws are samples to sensitivity
+    document.getElementById("job-actor").parentElement.hidden = command.value !== "advise";
+    document.getElementById("job-draws-label").firstChild.textContent =
+      command.value === "sensitivity" ? "Samples " : command.value === "forecast" ? "Draws (unused) " : "Draws ";
+  }
+  command.addEventListener("change", showActor);
+  showActor();
   form.addEventListener("submit", async event => {
     event.preventDefault();
     const command = document.getElementById("job-command").value;
@@ -293,7 +317,15 @@ function runsPage() {
   for (const f of filters) f.addEventListener("input", filter);
 }
 
+// Models in a steady order (the dashboard's colours first), whatever order a record keeps.
+function byModel(a, b) {
+  const known = Object.keys(MODEL_COLOURS);
+  const rank = m => { const k = known.indexOf(m.split(":")[0]); return k < 0 ? known.length : k; };
+  return rank(a) - rank(b) || a.localeCompare(b);
+}
+
 function headlineCharts(container, issues, sets) {
+  const pending = [];
   for (const issue of issues) {
     const card = document.createElement("div");
     card.className = "issue-card";
@@ -307,9 +339,13 @@ function headlineCharts(container, issues, sets) {
     card.append(title, question, chart);
     container.appendChild(card);
     const [first, second] = sets.map(h => Object.fromEntries(
-      Object.entries(h || {}).filter(([, v]) => v && v[issue.id] !== undefined).map(([m, v]) => [m, v[issue.id]])));
-    issueChart(chart, issue, second || first, second ? first : null, null);
+      Object.entries(h || {}).filter(([, v]) => v && v[issue.id] !== undefined)
+        .sort(([a], [b]) => byModel(a, b)).map(([m, v]) => [m, v[issue.id]])));
+    pending.push(() => issueChart(chart, issue, second || first, second ? first : null, null));
   }
+  // drawn once every card is in the grid: a chart sized before its neighbours arrive would
+  // keep the width of a row of its own
+  for (const draw of pending) draw();
 }
 
 function runPage() {
