@@ -85,12 +85,20 @@ def _figure():
 
 def _layout(fig, title: str, height: int, **extra: Any):
     fig.update_layout(
-        title={"text": plain(title), "x": 0, "xanchor": "left", "font": {"size": 15}},
-        height=height,
-        margin={"l": 10, "r": 20, "t": 50, "b": 40},
+        title={
+            "text": plain(title),
+            "x": 0.01,
+            "xanchor": "left",
+            "y": 0.99,
+            "yref": "container",
+            "yanchor": "top",
+            "font": {"size": 15},
+        },
+        height=height + 40,
+        margin={"l": 10, "r": 20, "t": 95, "b": 40},
         font={"family": FONT, "size": 12},
         plot_bgcolor="white",
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 1, "xanchor": "right"},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.01, "x": 0, "xanchor": "left"},
         **extra,
     )
     fig.update_xaxes(showgrid=True, gridcolor="#e5e5e5", zeroline=False, automargin=True)
@@ -333,14 +341,15 @@ def trajectory_chart(
             hovertemplate="forecast: %{y:." + str(d) + "f}<extra></extra>",
         )
     )
-    _layout(fig, f"{issue}: positions round by round ({model})", height=380)
-    fig.update_layout(legend={"orientation": "v", "y": 1, "x": 1.02, "xanchor": "left"})
+    _layout(fig, f"{issue}: positions round by round ({model})", height=480)
+    fig.update_layout(legend={"orientation": "h", "y": -0.18, "yanchor": "top", "x": 0})
+    fig.update_layout(margin={"b": 140})
     fig.update_xaxes(title={"text": "round"}, dtick=1 if len(rounds) <= 20 else None)
     axis: dict[str, Any] = {"range": [lo, hi], "title": {"text": "position"}}
     anchors = labels.anchors.get(issue, ())
     if anchors:
         axis["tickvals"] = [v for v, _ in anchors]
-        axis["ticktext"] = [f"{v:g} {wrap(text, 30)[:30]}" for v, text in anchors]
+        axis["ticktext"] = [f"{v:g}" for v, _ in anchors]
     fig.update_yaxes(**axis, showgrid=True, gridcolor="#eeeeee")
     return fig
 
