@@ -159,10 +159,11 @@ def _scale_axis(fig, issue: str, scale: tuple[float, float], labels: Labels, **w
     pad = 0.02 * (hi - lo)
     anchors = labels.anchors.get(issue, ())
     axis: dict[str, Any] = {"range": [lo - pad, hi + pad], "title": {"text": plain(issue)}}
-    if anchors:
+    if anchors:  # the labels say what the axis is (and Plotly misplaces a title below some)
         axis["tickvals"] = [v for v, _ in anchors]
         axis["ticktext"] = [f"<b>{v:g}</b><br>{wrap(text, 22)}" for v, text in anchors]
         axis["tickfont"] = {"size": 10}
+        axis["title"] = None
     fig.update_xaxes(**axis, **where)
 
 
