@@ -30,6 +30,7 @@ SECTIONS = (
     "benchmarks.uncertainty",
     "benchmarks.influence",
     "benchmarks.store",
+    "benchmarks.report",
 )
 
 ROOT = Path(__file__).resolve().parent.parent

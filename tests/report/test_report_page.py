@@ -165,3 +165,17 @@ def test_hostile_text_is_shown_as_text(tmp_path, browser_page, capsys):  # noqa:
     assert "</script><img src=x onerror=alert('anchor2')> all" in chart_text("forecast-deal")
     assert "<script>alert('actor')</script>: position" in chart_text("tornado-deal-compromise")
     assert all(n > 0 for n in _charts_drawn(page))
+
+
+def test_markdown_with_png_charts(tmp_path, capsys):
+    path = tmp_path / "hostile.md"
+    argv = ["report", str(HOSTILE), "--format", "md", "-o", str(path), "--draws", "100"]
+    assert _kingmaker(*argv, "-m", "compromise", "--actor", "a", "--no-save", "--seed", "1") == 0
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("# &lt;script&gt;alert('title')&lt;/script&gt; negotiation")
+    assert "<script" not in text and "<img" not in text
+    assert "![forecasts of deal](hostile_files/forecast-deal.png)" in text
+    assert "## Influence: what &lt;script&gt;alert('actor')&lt;/script&gt; can change" in text
+    pngs = sorted(p.name for p in (tmp_path / "hostile_files").iterdir())
+    assert pngs == ["distribution-deal.png", "forecast-deal.png"]
+    assert (tmp_path / "hostile_files" / "forecast-deal.png").read_bytes()[:4] == b"\x89PNG"

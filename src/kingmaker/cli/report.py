@@ -164,7 +164,8 @@ def report(
                     "application/json",
                 )
     size = path.stat().st_size
-    err.print(f"wrote {path} ({size / 1e6:.1f} MB); open it in a browser", highlight=False)
+    where = "open it in a browser" if ext == "html" else f"charts in {path.stem}_files/"
+    err.print(f"wrote {path} ({size / 1e6:.1f} MB); {where}", highlight=False)
 
 
 def _run_analyses(
