@@ -108,7 +108,7 @@ def test_levers_chart_gains(flagship, what):
     shown = [o for o in getattr(adv, what) if math.isfinite(o.mean_gain)][:6]
     bars = _trace(fig, "gain")
     assert list(bars.x) == [o.mean_gain for o in reversed(shown)]
-    assert list(bars.y) == [charts.plain(o.name) for o in reversed(shown)]
+    assert list(bars.y) == [charts.wrap(o.name, 55) for o in reversed(shown)]
     paired = [o for o in reversed(shown) if o.paired is not None]
     if paired:
         dots = _trace(fig, "gain on paired draws (80%)")

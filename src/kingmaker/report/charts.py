@@ -529,7 +529,7 @@ def levers_chart(advice: Advice, top: int = 10, what: str = "levers"):
 
     outcomes = [o for o in getattr(advice, what) if math.isfinite(o.mean_gain)][:top]
     outcomes = list(reversed(outcomes))  # best on top
-    names = [plain(o.name) for o in outcomes]
+    names = [wrap(o.name, 55) for o in outcomes]
     fig = _figure()
     fig.add_trace(
         go.Bar(
@@ -568,9 +568,10 @@ def levers_chart(advice: Advice, top: int = 10, what: str = "levers"):
         "presets": f"{advice.actor_name}'s moves in the scenario (presets)",
         "who_matters": f"Who matters to {advice.actor_name}: each actor kept away",
     }
-    _layout(fig, titles.get(what, what), height=130 + 28 * max(len(outcomes), 1))
+    lines = sum(n.count("<br>") + 1 for n in names)
+    _layout(fig, titles.get(what, what), height=130 + 20 * max(lines, 2))
     fig.add_vline(x=0, line={"color": "#000", "width": 1})
-    fig.update_xaxes(title={"text": f"gain for {advice.actor_name} (points of a 0-100 scale)"})
+    fig.update_xaxes(title={"text": "gain (points of a 0-100 scale)"})
     return fig
 
 
