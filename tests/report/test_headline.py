@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -56,3 +58,11 @@ def test_headline_without_simulation_or_scenario(flagship):
     (h, *_) = issue_headlines(flagship.forecast)
     assert h.likely_label is None and h.interval80 is None
     assert h.text.startswith(f"Most likely: about {np.median(list(h.forecasts.values())):.1f}")
+
+
+def test_models_at_one_value_are_said_to_agree():
+    sc = km.load_scenario(str(Path(__file__).parent / "hostile.yaml"))
+    f = km.forecast(sc, ["compromise", "exchange"])
+    (h,) = issue_headlines(f, None, sc)
+    assert len(set(round(x, 1) for x in h.forecasts.values())) == 1
+    assert f"The models agree: every forecast is {h.forecasts['compromise']:.1f}." in h.text

@@ -88,6 +88,8 @@ class IssueHeadline:
             }[self.agreement]
             if len(v) == 1:
                 parts.append(f"The {lo_k} forecast is {fmt(v[lo_k], d)}.")
+            elif fmt(v[lo_k], d) == fmt(v[hi_k], d):
+                parts.append(f"The models agree: every forecast is {fmt(v[lo_k], d)}.")
             else:
                 parts.append(
                     f"{words}: their forecasts run from {fmt(v[lo_k], d)} ({lo_k}) to "
