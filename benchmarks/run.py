@@ -32,6 +32,7 @@ SECTIONS = (
     "benchmarks.store",
     "benchmarks.startup",
     "benchmarks.web",
+    "benchmarks.report",
 )
 
 ROOT = Path(__file__).resolve().parent.parent
