@@ -32,6 +32,23 @@ def check_output(path: str | os.PathLike, *, overwrite: bool = False) -> Path:
     return path
 
 
+_UMASK: int | None = None
+
+
+def _mode_for(path: Path) -> int:
+    """The permissions the file would have had if written in place: the old file's when it is
+    replaced, else the user's default (mkstemp makes its files private to the owner)."""
+    global _UMASK
+    try:
+        return path.stat().st_mode & 0o777
+    except OSError:
+        pass
+    if _UMASK is None:  # read once: os.umask can only be read by setting it
+        _UMASK = os.umask(0o022)
+        os.umask(_UMASK)
+    return 0o666 & ~_UMASK
+
+
 def write_atomic(
     path: str | os.PathLike,
     data: str | bytes | Callable[[str], object],
@@ -49,6 +66,7 @@ def write_atomic(
         else:
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data.encode("utf-8") if isinstance(data, str) else data)
+        os.chmod(tmp, _mode_for(path))
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -108,3 +108,21 @@ def test_more_actors_than_a_scenario_may_hold_is_refused_before_validating(
     code, _, err = run(capsys, "validate", str(_write(tmp_path, "a.csv", CSV)))
     assert code == 2
     assert "10 actors: more than a scenario may hold (5)" in " ".join(err.split())
+
+
+def test_outputs_get_the_users_usual_permissions(tmp_path):
+    """Files are written to a private temporary file and renamed: the result must still be
+    readable as any file the user makes (not 0600), and keep an old file's mode."""
+    from kingmaker.files import write_atomic
+
+    mask = os.umask(0o022)
+    try:
+        new = write_atomic(tmp_path / "new.txt", "x")
+        assert new.stat().st_mode & 0o777 == 0o644
+        kept = tmp_path / "kept.txt"
+        kept.write_text("old")
+        kept.chmod(0o600)
+        write_atomic(kept, "new", overwrite=True)
+        assert kept.stat().st_mode & 0o777 == 0o600 and kept.read_text() == "new"
+    finally:
+        os.umask(mask)

@@ -148,7 +148,6 @@ def report(
 
         page = render_html(inputs)
         write_atomic(path, page, overwrite=force)
-        _readable(path)
         if save and inputs.runs.get("forecast"):
             from ..store import open_store
 
@@ -291,12 +290,3 @@ def _from_store(run_id: str, store: str | None):
         about["runs"],
         about.get("settings", {}),
     )
-
-
-def _readable(path: Path) -> None:
-    """A page others may read, as any file the user makes (the temporary file was private)."""
-    import os
-
-    mask = os.umask(0)
-    os.umask(mask)
-    os.chmod(path, 0o666 & ~mask)
