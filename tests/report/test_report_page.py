@@ -12,7 +12,6 @@ import pytest
 from kingmaker.cli import main
 from kingmaker.cli.report import HTML_ARTIFACT
 from kingmaker.store import open_store
-from tests.browser import browser_page, chromium  # noqa: F401  (fixtures)
 
 HERE = Path(__file__).parent
 HOSTILE = HERE / "hostile.yaml"
@@ -120,7 +119,7 @@ def _charts_drawn(page) -> list[int]:
     )
 
 
-def test_flagship_page_offline_in_chromium(flagship_report, browser_page, tmp_path):  # noqa: F811
+def test_flagship_page_offline_in_chromium(flagship_report, browser_page, tmp_path):
     path = flagship_report[0]
     blocked = _open_offline(browser_page, path)
     assert blocked == []
@@ -134,7 +133,7 @@ def test_flagship_page_offline_in_chromium(flagship_report, browser_page, tmp_pa
     assert shot.stat().st_size > 10_000
 
 
-def test_hostile_text_is_shown_as_text(tmp_path, browser_page, capsys):  # noqa: F811
+def test_hostile_text_is_shown_as_text(tmp_path, browser_page, capsys):
     path = tmp_path / "hostile.html"
     argv = ["report", str(HOSTILE), "-o", str(path), "--actor", "a", "--draws", "200"]
     assert _kingmaker(*argv, "-m", "compromise", "-m", "exchange", "--no-save", "--seed", "1") == 0
