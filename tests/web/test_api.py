@@ -502,3 +502,63 @@ def test_serve_binds_loopback_and_asks_for_a_token_beyond_it(monkeypatch, capsys
     with pytest.raises(SystemExit) as exc:
         main(["serve", "--store", store, "--allow-path", str(tmp_path / "none")])
     assert exc.value.code == 2 and "--allow-path" in capsys.readouterr().err
+
+
+# ---- a run's charts and report (the report's chart builders, not the page's own)
+
+
+def test_a_runs_charts_are_the_reports_and_its_report_downloads(client):
+    import json
+
+    from kingmaker.report.record_charts import record_charts
+
+    done = wait(
+        client,
+        client.post(
+            "/api/jobs",
+            json={"command": "forecast", "scenario": FLAGSHIP, "models": ["compromise", "eum"]},
+        ).json()["id"],
+    )
+    run_id = done["run_id"]
+    got = client.get(f"/api/runs/{run_id}/charts").json()["charts"]
+    record = kingmaker.forecast(kingmaker.load_scenario(FLAGSHIP), ["compromise", "eum"])
+    expected = record_charts(record, kingmaker.load_scenario(FLAGSHIP))
+    assert [c["key"] for c in got] == [c.key for c in expected]
+    assert [c["key"] for c in got][:2] == ["forecast-troops", "trajectory-troops-eum"]
+    # the forecast chart's points are the run's forecasts
+    chart = next(c for c in got if c["key"] == "forecast-pmf")["figure"]
+    points = {t["name"]: t["x"][0] for t in chart["data"] if t.get("name") in ("compromise", "eum")}
+    assert points["compromise"] == pytest.approx(record.runs[0].issue("pmf").forecast)
+    assert points["eum"] == pytest.approx(record.runs[1].issue("pmf").forecast)
+    json.dumps(got)  # plain JSON, no NaN sneaking through
+    report = client.get(f"/api/runs/{run_id}/report")
+    assert report.status_code == 200
+    assert "attachment" in report.headers["content-disposition"]
+    assert report.text.startswith("<!DOCTYPE html>") and "forecast-pmf" in report.text
+    assert f"{record.runs[0].issue('troops').forecast:.1f}" in report.text
+    assert 'id="report-link"' in client.get(f"/runs/{run_id}").text
+
+
+def test_a_simulate_run_has_distributions_and_no_report_of_its_own(client):
+    done = wait(
+        client,
+        client.post(
+            "/api/jobs",
+            json={
+                "command": "simulate",
+                "scenario": FLAGSHIP,
+                "models": ["compromise"],
+                "draws": 50,
+                "seed": 1,
+            },
+        ).json()["id"],
+    )
+    got = client.get(f"/api/runs/{done['run_id']}/charts").json()["charts"]
+    assert [c["key"] for c in got] == [
+        f"distribution-{i}" for i in ("troops", "pmf", "lifelines", "support")
+    ]
+    bars = got[0]["figure"]["data"][0]
+    assert sum(bars["y"]) == pytest.approx(1.0)  # shares of the 50 draws
+    missing = client.get(f"/api/runs/{done['run_id']}/report")
+    assert missing.status_code == 404 and "made from a forecast" in missing.json()["error"]
+    assert 'id="report-link"' not in client.get(f"/runs/{done['run_id']}").text

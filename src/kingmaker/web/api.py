@@ -197,6 +197,58 @@ def get_run(run_id: str, request: Request) -> dict[str, Any]:
     return {**run.summary(), "result": run.result}
 
 
+def _record_and_scenario(run):
+    """A stored run's record and scenario (None when it ran on a dataset such as deu3)."""
+    scenario = run.scenario() if run.scenario_document is not None else None
+    return run.record(), scenario
+
+
+@router.get("/runs/{run_id}/charts", summary="A run's charts, as the HTML report draws them")
+def run_charts(run_id: str, request: Request) -> Response:
+    from ..report.html import figure_json
+    from ..report.record_charts import record_charts
+
+    run = _run(request, run_id, arrays=True)
+    if run.result is None:
+        raise NotFound(f"run {run.id} is {run.state}: it has no result to chart")
+    record, scenario = _record_and_scenario(run)
+    charts = record_charts(record, scenario)
+    body = ",".join(
+        f'{{"key": {_json(c.key)}, "title": {_json(c.title)}, "figure": {figure_json(c.figure)}}}'
+        for c in charts
+    )
+    return Response('{"charts": [' + body + "]}", media_type="application/json")
+
+
+def _json(value: Any) -> str:
+    import json
+
+    return json.dumps(value, ensure_ascii=False)
+
+
+@router.get("/runs/{run_id}/report", summary="Download a run's HTML report (works offline)")
+def run_report(run_id: str, request: Request) -> Response:
+    """The page `kingmaker report` kept with the run, else one made from a forecast run's
+    record (forecasts, trajectories, exchanges, stakeholders, evidence)."""
+    from ..report.html import ReportInputs, render_html
+    from ..results import Forecast
+
+    run = _run(request, run_id, arrays=True)
+    page = _store(request).artifact(run.id, "report.html")
+    if page is None:
+        if run.result is None:
+            raise NotFound(f"run {run.id} is {run.state}: it has no result to report")
+        record, scenario = _record_and_scenario(run)
+        if not isinstance(record, Forecast) or scenario is None:
+            raise NotFound(
+                f"run {run.id} is a {run.command} run: the report is made from a forecast "
+                "(run one, or `kingmaker report --run ID` on the command line)"
+            )
+        page = render_html(ReportInputs(scenario, record)).encode("utf-8")
+    headers = {"Content-Disposition": f'attachment; filename="report-{run.id}.html"'}
+    return Response(page, media_type="text/html; charset=utf-8", headers=headers)
+
+
 @router.get("/runs/{run_id}/export", summary="Download a run (settings, scenario, result)")
 def export_run(run_id: str, request: Request) -> Response:
     import json

@@ -82,7 +82,8 @@ def run_page(run_id: str, request: Request):
         run = request.app.state.store.run(run_id, arrays=False)
     except StoreError:
         return _missing(request, f"No run {run_id!r}.")
-    data = {**run.summary(), "issues": _issues(run)}
+    kind = run.result.get("kind") if run.result else None
+    data = {**run.summary(), "issues": _issues(run), "result_kind": kind}
     return _page(request, "run.html", f"Run {run.id[:10]}", data, run=data)
 
 

@@ -348,9 +348,36 @@ function headlineCharts(container, issues, sets) {
   for (const draw of pending) draw();
 }
 
-function runPage() {
+// A stored run's charts come from the server, built by the report's chart builders
+// (kingmaker.report): the page only lays them out.
+async function runPage() {
   const container = document.getElementById("run-charts");
-  if (container && data.headline) headlineCharts(container, data.issues, [data.headline]);
+  if (!container) return;
+  const loading = document.getElementById("charts-loading");
+  let answer;
+  try {
+    answer = await api(`/api/runs/${encodeURIComponent(data.id)}/charts`);
+  } catch (error) {
+    say(loading, error.message, "error");
+    return;
+  }
+  loading.remove();
+  if (!answer.charts.length) say(container, "This kind of run has no charts.");
+  const pending = [];
+  for (const chart of answer.charts) {
+    const card = document.createElement("div");
+    card.className = "issue-card";
+    card.dataset.chart = chart.key;
+    const title = document.createElement("h3");
+    title.textContent = chart.title;
+    const box = document.createElement("div");
+    box.className = "chart";
+    card.append(title, box);
+    container.appendChild(card);
+    pending.push(() => Plotly.react(box, chart.figure.data, chart.figure.layout,
+                                    { displayModeBar: false, responsive: true }));
+  }
+  for (const draw of pending) draw();  // once every card is in the grid (see headlineCharts)
 }
 
 function comparePage() {
