@@ -368,11 +368,10 @@ async function runPage() {
     const card = document.createElement("div");
     card.className = "issue-card";
     card.dataset.chart = chart.key;
-    const title = document.createElement("h3");
-    title.textContent = chart.title;
+    card.setAttribute("aria-label", chart.title);  // the figure shows its own title
     const box = document.createElement("div");
     box.className = "chart";
-    card.append(title, box);
+    card.append(box);
     container.appendChild(card);
     pending.push(() => Plotly.react(box, chart.figure.data, chart.figure.layout,
                                     { displayModeBar: false, responsive: true }));
