@@ -15,14 +15,26 @@ import os
 import re
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import AnalysisError, unknown_name
-from ..models.registry import check_model_settings
-from ..results.advice import Target
-from ..results.summaries import Threshold
 from ..scenario import document, io
 from ..scenario.schema import Scenario
+
+if TYPE_CHECKING:  # the records are imported when a target or threshold is parsed, so that
+    # loading and validating a scenario does not pay for every record type (start-up time)
+    from ..results.advice import Target
+    from ..results.summaries import Threshold
+
+def check_model_settings(scenario: Scenario) -> list[tuple[tuple, str]]:
+    """The scenario's ``models`` block checked against the registry, which (with numpy and
+    the kernels' modules) is imported only when the scenario has such a block."""
+    if not scenario.models.default and not scenario.models.settings:
+        return []
+    from ..models.registry import check_model_settings as check
+
+    return check(scenario)
+
 
 #: Whole-scenario checks that need model knowledge.
 SCENARIO_CHECKS: tuple[document.Check, ...] = (check_model_settings,)
@@ -81,6 +93,8 @@ def issue_value(scenario: Scenario, issue_id: str, raw: str, text: str, paramete
 
 def parse_thresholds(scenario: Scenario, items: Iterable[str | Threshold]) -> tuple[Threshold, ...]:
     """Check thresholds against the scenario: ``"troops:50"`` (or ``"50"`` with one issue)."""
+    from ..results.summaries import Threshold
+
     out = []
     for item in items:
         if isinstance(item, Threshold):
@@ -105,6 +119,8 @@ _DIRECTION = {"<": "below", ">": "above", ":": None}
 
 def parse_target(scenario: Scenario, item: str | Target) -> Target:
     """``"troops<30"`` (at or below), ``"troops>60"`` (at or above), ``"troops:30"`` (to)."""
+    from ..results.advice import Target
+
     if isinstance(item, Target):
         return item
     text = str(item)
