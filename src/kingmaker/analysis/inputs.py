@@ -26,6 +26,7 @@ if TYPE_CHECKING:  # the records are imported when a target or threshold is pars
     from ..results.advice import Target
     from ..results.summaries import Threshold
 
+
 def check_model_settings(scenario: Scenario) -> list[tuple[tuple, str]]:
     """The scenario's ``models`` block checked against the registry, which (with numpy and
     the kernels' modules) is imported only when the scenario has such a block."""
