@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import PurePath
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, File, Request, UploadFile
-from fastapi.responses import JSONResponse, Response
+from fastapi import APIRouter, File, HTTPException, Request, UploadFile
+from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..errors import KingmakerError, StoreError
@@ -53,9 +53,7 @@ async def upload_scenario(
     data = await file.read(limit + 1)
     name = PurePath(file.filename or "upload").name[:200] or "upload"
     if len(data) > limit:
-        return JSONResponse(
-            {"error": f"{name} is larger than the upload limit of {limit // 1024} KiB"}, 413
-        )
+        raise HTTPException(413, f"{name} is larger than the upload limit of {limit // 1024} KiB")
     text = decode_text(data, name)
     scenario = parse_scenario_text(text, file=name)
     ref = _library(request).add(scenario, origin="upload", note=f"uploaded as {name}")

@@ -177,10 +177,9 @@ def positions(scenario: Scenario, issue_id: str) -> list[dict[str, Any]]:
         stance = actor.issues.get(issue_id)
         if stance is None:
             continue
-        capability = actor.capability.value
-        override = getattr(stance, "capability", None)
-        if override is not None:
-            capability = override.value
+        quantity = getattr(stance, "capability", None) or actor.capability
+        assert quantity is not None, "a valid scenario gives every stance a capability"
+        capability = quantity.value
         rows.append(
             {
                 "actor": actor.id,
