@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from enum import Enum
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -51,7 +51,7 @@ def advise(
         typer.Option(
             "--actor", "-a", help="The actor whose levers are analysed (an actor id, e.g. iran)."
         ),
-    ] = ...,
+    ] = ...,  # type: ignore[assignment]  # typer's mark of a required option
     issue: Annotated[
         list[str] | None,
         typer.Option(
@@ -131,7 +131,7 @@ def advise(
 
     sc = load_source(scenario, input_format)
     steps = Steps(position=step_position, salience=step_salience, capability=coercion)
-    call = dict(
+    call: dict[str, Any] = dict(
         actor=actor,
         models=model,
         issues=issue,

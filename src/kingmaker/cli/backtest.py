@@ -119,8 +119,10 @@ def backtest(
         output_path(write_docs, force)
     dataset = target == "deu3"
     sc = None if dataset else load_source(target, input_format)
-    options = dict(seed=seed, resamples=resamples, settings=parse_settings(set_), progress=None)
-    call = dict(
+    options: dict[str, Any] = dict(
+        seed=seed, resamples=resamples, settings=parse_settings(set_), progress=None
+    )
+    call: dict[str, Any] = dict(
         source=target if dataset else None,
         models=model,
         capability=capability.value if capability else None,
@@ -170,7 +172,7 @@ def backtest(
             page = render_deu3(report)
         else:
             board = run_backtest(
-                target if dataset else sc,
+                "deu3" if sc is None else sc,  # sc is None only for the DEU III dataset
                 model,
                 capability=capability.value if capability else None,
                 unit=unit.value if unit else None,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from typing import Any
 
 from ..report.numbers import decimals_for, fmt
 from .common import (
@@ -43,7 +44,7 @@ def forecast(
     from .recording import recording
 
     sc = load_source(scenario, input_format)
-    call = dict(
+    call: dict[str, Any] = dict(
         models=model, variant=variant, rounds=rounds, seed=seed, settings=parse_settings(set_)
     )
     with recording("forecast", save=not no_save, store=store, settings=call, scenario=sc) as run:

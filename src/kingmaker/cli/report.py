@@ -13,7 +13,7 @@ import datetime as _dt
 import json
 from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -198,7 +198,7 @@ def _run_analyses(
             f"--actor: no actor {actor!r} in scenario {sc.id}; its actors: "
             f"{', '.join(sc.actor_ids)}"
         )
-    common = dict(variant=variant, rounds=rounds, settings=settings)
+    common: dict[str, Any] = dict(variant=variant, rounds=rounds, settings=settings)
     plan = plan_models(sc, models, **common)
     if mc_models is None:
         mc_models = [p.key for p in plan if not p.spec.dynamic] or [plan[0].key]
@@ -206,7 +206,7 @@ def _run_analyses(
     if seed is None:  # one fresh seed for every analysis of the report, and reported
         seed = int(normalize_seed(None).entropy % 2**32)
     runs: dict[str, str] = {}
-    call = dict(models=models, **common)
+    call: dict[str, Any] = dict(models=models, **common)
     with recording("forecast", save=save, store=store, settings=call, scenario=sc) as rec:
         fc = run_forecast(sc, models, **common)
         rec.done(fc)
@@ -220,7 +220,9 @@ def _run_analyses(
             rec.done(sim)
         if rec.id:
             runs["simulation"] = rec.id
-    call = dict(models=mc_models, methods=("tornado",), seed=seed, spread=spread, **common)
+    call: dict[str, Any] = dict(
+        models=mc_models, methods=("tornado",), seed=seed, spread=spread, **common
+    )
     with recording("sensitivity", save=save, store=store, settings=call, scenario=sc) as rec:
         sens = run_sensitivity(sc, **call)
         rec.done(sens)
@@ -273,7 +275,7 @@ def _from_store(run_id: str, store: str | None):
         sc = kept.scenario()
         raw = st.artifact(full, RUNS_ARTIFACT)
         about = json.loads(raw) if raw else {"runs": {"forecast": full}, "settings": {}}
-        got: dict[str, object] = {}
+        got: dict[str, Any] = {}
         kinds = {"simulation": Simulation, "sensitivity": Sensitivity, "advice": Advice}
         for key, cls in kinds.items():
             rid = about["runs"].get(key)

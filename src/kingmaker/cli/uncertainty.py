@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -90,7 +90,7 @@ def simulate(
     sc = load_source(scenario, input_format)
     if save_draws is not None:
         check_draws_path(output_path(save_draws, force), overwrite=force)
-    options = dict(
+    options: dict[str, Any] = dict(
         models=model,
         draws=draws,
         seed=seed,
@@ -248,7 +248,7 @@ def sensitivity(
 
     settings = parse_settings(set_)
     plan_models(sc, model, variant=variant, rounds=rounds, settings=settings)
-    call = dict(
+    call: dict[str, Any] = dict(
         models=model,
         methods=methods,
         samples=samples,
