@@ -47,7 +47,8 @@ _PATTERNS = [
     ("dm", rf"\b{_D}\s+(?:of\s+)?{_M}\b(?!\s*,?\s*\d)"),
     ("md", rf"\b(?:on\s+)?{_M2}\s+{_D2}\b(?!\s*,?\s*\d)"),
     ("m", rf"\b(?P<mprep>in|since|until|by|during|from|early|mid|late)[-\s]+{_M}\b(?!\s*,?\s*\d)"),
-    ("y", r"\b(?P<yprep>in|since|until|by|during|from|of)\s+(?P<yy>(?:1[89]|20)\d\d)\b"
+    ("y", r"\b(?P<yprep>in|since|until|by|during|from|of|early|mid|late)"
+          r"[-\s]+(?P<yy>(?:1[89]|20)\d\d)\b"
           r"(?!\s*[-/]\d)"),
     ("rel_day", r"\b(?P<rd>today|yesterday|tomorrow)\b"),
     ("weekday", r"\b(?P<wprep>on|last|this|next)\s+"
