@@ -239,7 +239,7 @@ def find_mentions(
             from ..errors import unknown_name
             from . import SourceError
 
-            raise SourceError(unknown_name("actor", actor, names), parameter="actor")
+            raise SourceError(unknown_name("actor", actor, names))
     index = MentionIndex(names)
     mentions: dict[str, dict[str, ActorMentions]] = {a: {} for a in names}
     cand_count: Counter = Counter()

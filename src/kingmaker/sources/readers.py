@@ -95,7 +95,7 @@ def _html(name: str, data: bytes) -> Document:
         html, with_metadata=True, include_comments=False, favor_precision=True
     )
     text = getattr(doc, "text", None) if doc is not None else None
-    if not text or not text.strip():
+    if not text or len(text.split()) < 5:
         _fail(name, "is an HTML page with no main text (nothing but navigation or scripts?)")
     return Document(
         name,

@@ -198,3 +198,61 @@ def parse_date(text: str, reference: str | _dt.date | None = None) -> DateMentio
     """The first date written in ``text``, or None."""
     found = find_dates(text, reference)
     return found[0] if found else None
+
+
+@dataclass(frozen=True)
+class Event:
+    """A dated sentence of a source, with the actors it names."""
+
+    date: str  # ISO, as precise as the text
+    sentence: str
+    source: str
+    actors: tuple[str, ...]
+    words: str  # the date as written
+    relative: bool
+    after_as_of: bool
+
+    def to_dict(self) -> dict:
+        return {
+            "date": self.date,
+            "source": self.source,
+            "actors": list(self.actors),
+            "words": self.words,
+            "relative": self.relative,
+            "after_as_of": self.after_as_of,
+            "sentence": self.sentence,
+        }
+
+
+def build_timeline(
+    texts: dict[str, str],
+    dates: dict[str, str | None],
+    *,
+    index=None,
+    as_of: _dt.date | None = None,
+) -> list[Event]:
+    """The dated events of the sources, sorted by date; an event after ``as_of`` is flagged
+    (evidence the forecaster could not have had). ``index`` (a MentionIndex) names actors."""
+    from .textutil import sentences
+
+    events = []
+    for source, text in texts.items():
+        for sent in sentences(text):
+            found = find_dates(sent.text, dates.get(source))
+            if not found:
+                continue
+            actors = tuple(dict.fromkeys(a for a, _ in index.match(sent.text))) if index else ()
+            for d in found:
+                events.append(
+                    Event(
+                        d.iso,
+                        sent.text,
+                        source,
+                        actors,
+                        d.text,
+                        d.relative,
+                        as_of is not None and d.date > as_of,
+                    )
+                )
+    events.sort(key=lambda e: (e.date, e.source))
+    return events
