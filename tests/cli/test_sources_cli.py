@@ -49,7 +49,8 @@ def test_add_list_show(capsys, scenario, tmp_path):
     assert "Share this Story" in out
     code, out, _ = run(capsys, "sources", "show", str(scenario), "carlin-2020")
     assert "Share this Story" not in out and "Tehran has been straining" in out
-    code, out, _ = run(capsys, "sources", "mentions", str(scenario), "--actor", "kh", "--format", "json")
+    argv = ["sources", "mentions", str(scenario), "--actor", "kh", "--format", "json"]
+    code, out, _ = run(capsys, *argv)
     assert json.loads(out)["actors"]["kh"]["note"]["count"] == 1
 
 

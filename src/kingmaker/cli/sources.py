@@ -61,7 +61,8 @@ def sources_list(scenario: ScenarioReq) -> None:
 
     for s in list_sources(load_source(scenario, None)):
         where = "registered" if s.registered else "stored, not yet registered in the scenario"
-        out.print(f"[bold]{s.id}[/bold]  {s.date or 'undated'}  {s.title or 'no title'}", soft_wrap=True)
+        head = f"[bold]{s.id}[/bold]  {s.date or 'undated'}  {s.title or 'no title'}"
+        out.print(head, soft_wrap=True)
         detail = f"{s.author + ', ' if s.author else ''}text {s.text_file}"
         detail += f", original {s.raw_file}" if s.raw_file else ""
         out.print(f"    {detail} ({where})", soft_wrap=True, markup=False)
