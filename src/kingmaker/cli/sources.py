@@ -167,3 +167,23 @@ def sources_timeline(
         flag = " [red](after as_of)[/red]" if e.after_as_of else ""
         table.add_row(e.date + flag, e.source, ", ".join(e.actors), e.sentence)
     out.print(table)
+
+
+@sources_app.command("draft")
+def sources_draft(
+    files: Annotated[list[Path], typer.Argument(help="HTML, PDF, DOCX, text or Markdown.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="The draft scenario (YAML).")],
+    scenario_id: Annotated[str, typer.Option("--id", help="The draft's scenario id.")] = "draft",
+    force: Annotated[bool, typer.Option("--force", help="Replace the output file.")] = False,
+) -> None:
+    """A draft scenario from documents alone: actors, aliases, timeline, stance sentences;
+    every number left for the analyst (`kingmaker validate` lists them)."""
+    from ..files import write_atomic
+    from ..sources.draft import draft_scenario
+    from .common import output_path
+
+    path = output_path(output, force)
+    text = draft_scenario(list(files), scenario_id=scenario_id)
+    write_atomic(path, text, overwrite=force)
+    n = text.count("\n  - id: ") - 1
+    out.print(f"wrote {path}: {n} actors found; every number is left to fill (TO FILL)")
