@@ -119,3 +119,18 @@ def test_docx_and_pdf(tmp_path):
     pdf.output(str(tmp_path / "b.pdf"))
     doc = read_document(tmp_path / "b.pdf")
     assert doc.kind == "pdf" and doc.title == "A PDF brief" and "great caution" in doc.text
+
+
+@pytest.mark.parametrize("source", ["carlin-2020", "epc-brief"])
+def test_flagship_clean_texts_are_made_by_the_code(source):
+    """The flagship's cleaned texts are the readers' output on the raw captures, unedited."""
+    doc = read_document(SOURCES / f"{source}.raw.txt")
+    assert (SOURCES / f"{source}.txt").read_text(encoding="utf-8") == doc.text
+
+
+def test_flagship_raw_captures_are_the_seed_documents():
+    seeds = Path("/work/shared/seeds")
+    if not seeds.is_dir():
+        pytest.skip("the seed folder is not on this machine")
+    raw = {p.read_bytes() for p in SOURCES.glob("*.raw.txt")}
+    assert raw == {p.read_bytes() for p in seeds.glob("*.txt")}
