@@ -15,8 +15,12 @@ from pathlib import Path
 
 TITLE = "Sources: 1,000 documents, mentions and timeline"
 TARGET_S = 60.0
-FURNITURE = ["Share this Story: Share On Facebook Share On Twitter", "Related coverage",
-             "June 30, 2022 11:26 am", "Subscribe to our newsletter", "Join the Algemeiner"]  # fmt: skip
+FURNITURE = [
+    "Share this Story: Share On Facebook Share On Twitter",
+    "Related coverage",
+    "Subscribe to our newsletter",
+    "Join the Algemeiner",
+]
 
 
 def generate(folder: Path, n: int, seed: int = 7) -> list[Path]:
