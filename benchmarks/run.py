@@ -33,6 +33,7 @@ SECTIONS = (
     "benchmarks.startup",
     "benchmarks.web",
     "benchmarks.report",
+    "benchmarks.sources",
 )
 
 ROOT = Path(__file__).resolve().parent.parent

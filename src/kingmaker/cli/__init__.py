@@ -14,7 +14,8 @@ from ..errors import KingmakerError, ScenarioError
 
 # the order of the imports is the order of the commands in `kingmaker --help`
 # isort: off
-from . import forecast, report, scenarios, uncertainty, advise, backtest, evidence, runs, serve  # noqa: F401
+from . import forecast, report, scenarios, uncertainty, advise, backtest, evidence  # noqa: F401
+from . import sources, runs, serve  # noqa: F401
 
 # isort: on
 from .common import FLAGS, app, err

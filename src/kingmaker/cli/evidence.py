@@ -113,3 +113,35 @@ def _print_evidence(sc, report) -> None:
     else:
         n = len(report.missing) + len(report.unreadable_sources)
         out.print(f"[red]failed[/red]: {n} problem(s) with quotes or source texts")
+
+
+@evidence_app.command("suggest")
+def evidence_suggest(
+    scenario: ScenarioArg = None,
+    actor: Annotated[str | None, typer.Option("--actor", help="Only this actor.")] = None,
+    issue: Annotated[str | None, typer.Option("--issue", help="Only this issue.")] = None,
+    top: Annotated[int, typer.Option("--top", min=1, help="Sentences per number.")] = 3,
+    output_format: Annotated[
+        ReportFormat, typer.Option("--format", help="Output format.")
+    ] = ReportFormat.table,
+    input_format: InputFormatOpt = None,
+) -> None:
+    """For each number backed only by a judgement, the source sentences most likely to support
+    it (sentences naming the actor, ranked by BM25 against the issue's terms)."""
+    from ..sources.store import scenario_texts
+    from ..sources.suggest import suggest_evidence
+
+    sc = load_source(scenario, input_format)
+    found = suggest_evidence(sc, scenario_texts(sc), actor=actor, issue=issue, k=top)
+    if output_format is ReportFormat.json:
+        doc = [s.to_dict() for s in found]
+        sys.stdout.write(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
+        return
+    if not found:
+        out.print("no number is backed by a judgement alone")
+    for s in found:
+        out.print(f"[bold]{s.location}[/bold]  [dim]judgement: {s.judgement}[/dim]", soft_wrap=True)
+        if not s.sentences:
+            out.print("    (no source sentence names this actor on these terms)")
+        for source, sentence, score in s.sentences:
+            out.print(f"    [{source}, {score:.2f}] {sentence}", soft_wrap=True, markup=False)

@@ -1,0 +1,108 @@
+"""`kingmaker sources`: add, list, show, mentions, timeline; bad inputs exit 2 untouched."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from kingmaker.cli import main
+
+FLAGSHIP = Path(__file__).parents[2] / "src/kingmaker/data/scenarios/us-iraq-2020"
+
+
+def run(capsys, *args):
+    with pytest.raises(SystemExit) as exc:
+        main(list(args))
+        raise SystemExit(0)
+    o = capsys.readouterr()
+    return exc.value.code or 0, o.out, o.err
+
+
+@pytest.fixture
+def scenario(tmp_path):
+    shutil.copytree(FLAGSHIP, tmp_path / "sc")
+    return tmp_path / "sc" / "scenario.yaml"
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+def test_add_list_show(capsys, scenario, tmp_path):
+    doc = tmp_path / "note.md"
+    doc.write_text("# A note on the talks\n\nThe Hashd and Kata'ib Hizballah met on 3 June 2020.\n")
+    code, out, _ = run(capsys, "sources", "add", str(scenario), str(doc), "--author", "A. N. Other")
+    assert code == 0 and "stored note" in out
+    folder = scenario.parent / "sources"
+    meta = json.loads((folder / "note.json").read_text())
+    assert meta["title"] == "A note on the talks" and meta["author"] == "A. N. Other"
+    assert (folder / "note.raw.md").read_bytes() == doc.read_bytes()
+    assert len(meta["text_sha256"]) == 64
+    code, out, _ = run(capsys, "sources", "list", str(scenario))
+    assert code == 0 and "note" in out and "carlin-2020" in out
+    code, out, _ = run(capsys, "sources", "show", str(scenario), "note")
+    assert code == 0 and out.startswith("A note on the talks")
+    code, out, _ = run(capsys, "sources", "show", str(scenario), "carlin-2020", "--raw")
+    assert "Share this Story" in out
+    code, out, _ = run(capsys, "sources", "show", str(scenario), "carlin-2020")
+    assert "Share this Story" not in out and "Tehran has been straining" in out
+    argv = ["sources", "mentions", str(scenario), "--actor", "kh", "--format", "json"]
+    code, out, _ = run(capsys, *argv)
+    assert json.loads(out)["actors"]["kh"]["note"]["count"] == 1
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "says"),
+    [
+        ("blob.txt", b"\x00\x01\x02binary\x00", "NUL"),
+        ("empty.txt", b"", "is empty"),
+        ("latin1.txt", "Caf\u00e9 au lait in Baghdad".encode("latin-1"), "not UTF-8"),
+        ("nav.html", b"<html><body><nav><a href='/'>Home</a></nav></body></html>", "no main text"),
+        ("fake.pdf", b"%PDF-1.4 garbage", "PDF"),
+    ],
+)
+def test_bad_inputs_exit_2_and_store_untouched(capsys, scenario, tmp_path, name, content, says):
+    good = tmp_path / "good.txt"
+    good.write_text("A fine document about Iran and Iraq, written in June 2020.\n")
+    bad = tmp_path / name
+    bad.write_bytes(content)
+    before = snapshot(scenario.parent / "sources")
+    code, _, err = run(capsys, "sources", "add", str(scenario), str(good), str(bad))
+    assert code == 2
+    assert name in err and says in err
+    assert snapshot(scenario.parent / "sources") == before
+
+
+def test_too_large_file(capsys, scenario, tmp_path, monkeypatch):
+    limit = 2 * scenario.stat().st_size  # the scenario itself stays readable
+    monkeypatch.setenv("KINGMAKER_MAX_INPUT_MB", str(limit / 2**20))
+    big = tmp_path / "big.txt"
+    big.write_text("Iran and Iraq. " * (limit // 10))
+    before = snapshot(scenario.parent / "sources")
+    code, _, err = run(capsys, "sources", "add", str(scenario), str(big))
+    assert code == 2 and "big.txt" in err and "input limit" in err
+    assert snapshot(scenario.parent / "sources") == before
+
+
+def test_unknown_actor_and_source(capsys):
+    code, _, err = run(capsys, "sources", "mentions", "us-iraq-2020", "--actor", "irn")
+    assert code == 2 and "iran" in err
+    code, _, err = run(capsys, "sources", "show", "us-iraq-2020", "nope")
+    assert code == 2 and "unknown source" in err
+
+
+def test_flagship_mentions_and_timeline(capsys):
+    code, out, _ = run(capsys, "sources", "mentions", "us-iraq-2020")
+    assert code == 0 and "iran" in out and "never mentioned" in out
+    code, out, _ = run(capsys, "sources", "timeline", "us-iraq-2020", "--format", "json")
+    events = json.loads(out)["events"]
+    dates = [e["date"] for e in events]
+    assert dates == sorted(dates)
+    assert "2020-04" in dates and "2020-06-03" in dates and "2020-06-11" in dates
+    june11 = next(e for e in events if e["date"] == "2020-06-11")
+    assert june11["after_as_of"] and june11["source"] == "carlin-2020"
+    april = next(e for e in events if e["date"] == "2020-04")
+    assert "Pompeo" in april["sentence"] and "us" in april["actors"]

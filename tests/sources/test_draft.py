@@ -1,0 +1,43 @@
+"""The draft scenario from the two seed documents alone."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from kingmaker.errors import ScenarioError
+from kingmaker.scenario import parse_scenario_text
+from kingmaker.sources.draft import draft_scenario
+
+SOURCES = Path(__file__).parents[2] / "src/kingmaker/data/scenarios/us-iraq-2020/sources"
+SEEDS = [SOURCES / "epc-brief.raw.txt", SOURCES / "carlin-2020.raw.txt"]
+
+
+@pytest.fixture(scope="module")
+def draft():
+    return draft_scenario(SEEDS)
+
+
+def test_main_actors_found(draft):
+    doc = yaml.safe_load(draft)
+    names = " | ".join(a["name"] + " " + " ".join(a["aliases"]) for a in doc["actors"])
+    for who in ("Iran", "Baghdad", "Washington", "Popular Mobilization Committee", "Quds Force"):
+        assert who in names, who
+    assert "Kadhimi" in names
+
+
+def test_timeline_and_stances_kept_as_comments(draft):
+    assert "2020-06-03" in draft and "2020-06-11" in draft
+    assert "what the sources say of its stance" in draft
+
+
+def test_only_numbers_are_missing(draft):
+    with pytest.raises(ScenarioError) as exc:
+        parse_scenario_text(draft, format="yaml")
+    problems = [p for p in exc.value.problems if "must not be empty" not in p.message]
+    assert problems
+    assert all("expected a number" in p.message for p in problems), problems[:3]
+    assert "TO FILL" in draft
+    assert "position: null" in draft and "capability: null" in draft
