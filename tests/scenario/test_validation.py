@@ -452,3 +452,14 @@ def test_a_duplicate_beside_a_merge_is_still_refused(write):
         "      troops: &troops\n        position: 70",
     )
     assert "duplicate key 'position'" in str(problems(write, text)[0])
+
+
+def test_actors_that_all_fail_are_reported_one_by_one_not_as_an_empty_list(write):
+    text = GOOD.replace("troops: {position: 30, salience: 0.6}", "troops: {position: 30}")
+    text = text.replace("        position: 70\n", "")
+    found = problems(write, text)
+    assert [p.location for p in found] == [
+        "actors[0].issues.troops.position",
+        "actors[1].issues.troops.salience",
+    ], found
+    assert not any("must not be empty" in p.message for p in found)

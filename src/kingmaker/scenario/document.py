@@ -120,6 +120,8 @@ def _from_pydantic(
     problems: list[Problem] = []
     seen: set[tuple[str, str]] = set()
     for err in exc.errors(include_url=False):
+        if _items_failed(err):
+            continue
         path, model = _document_path(err["loc"], doc)
         message = _message(err, path, doc, model)
         key = (scenario_checks.format_location(path), message)
@@ -128,6 +130,14 @@ def _from_pydantic(
         seen.add(key)
         problems.append(_problem(message, path, file, locate))
     return problems
+
+
+def _items_failed(err: Any) -> bool:
+    """A list that is "too short" only because its items failed (each reported already), as
+    pydantic says of a list of actors that all have problems: not a problem of its own."""
+    if err["type"] != "too_short" or not isinstance(err.get("input"), list | tuple):
+        return False
+    return len(err["input"]) >= (err.get("ctx") or {}).get("min_length", 1)
 
 
 def _document_path(loc: tuple, doc: Any) -> tuple[tuple, type[BaseModel] | None]:
