@@ -34,11 +34,14 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 def test_add_list_show(capsys, scenario, tmp_path):
     doc = tmp_path / "note.md"
     doc.write_text("# A note on the talks\n\nThe Hashd and Kata'ib Hizballah met on 3 June 2020.\n")
-    code, out, _ = run(capsys, "sources", "add", str(scenario), str(doc), "--author", "A. N. Other")
-    assert code == 0 and "stored note" in out
+    url = "https://example.org/note"
+    argv = ["sources", "add", str(scenario), str(doc), "--author", "A. N. Other", "--url", url]
+    code, out, _ = run(capsys, *argv)
+    assert code == 0 and "stored note" in out and url in out
     folder = scenario.parent / "sources"
     meta = json.loads((folder / "note.json").read_text())
     assert meta["title"] == "A note on the talks" and meta["author"] == "A. N. Other"
+    assert meta["url"] == url
     assert (folder / "note.raw.md").read_bytes() == doc.read_bytes()
     assert len(meta["text_sha256"]) == 64
     code, out, _ = run(capsys, "sources", "list", str(scenario))

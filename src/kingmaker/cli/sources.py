@@ -43,13 +43,13 @@ def sources_add(
     from ..sources.store import add_sources
 
     sc = load_source(scenario, None)
-    overrides = {"title": title, "author": author, "date": date}
+    overrides = {"title": title, "author": author, "date": date, "url": url}
     stored = add_sources(sc, list(files), overrides=overrides, overwrite=force)
     for s in stored:
         out.print(
             f"stored [bold]{s.id}[/bold] ({s.kind}): {s.title or 'no title'}"
             f"{' by ' + s.author if s.author else ''}{', ' + s.date if s.date else ''}"
-            f"{' (' + url + ')' if url else ''}",
+            f"{' (' + s.url + ')' if s.url else ''}",
             soft_wrap=True,
         )
 

@@ -40,6 +40,7 @@ class Document:
     author: str | None = None
     date: str | None = None  # ISO (YYYY, YYYY-MM or YYYY-MM-DD) when it could be read
     site: str | None = None
+    url: str | None = None  # where the document was captured from, when it says or is told
     dropped: list[str] = field(default_factory=list)
 
     @property
@@ -106,6 +107,7 @@ def _html(name: str, data: bytes) -> Document:
         author=getattr(doc, "author", None),
         date=iso_date(getattr(doc, "date", None)),
         site=getattr(doc, "sitename", None) or getattr(doc, "hostname", None),
+        url=getattr(doc, "url", None),
     )
 
 

@@ -31,6 +31,7 @@ class StoredSource:
     raw_file: str | None
     text_sha256: str | None
     registered: bool  # declared in the scenario's sources
+    url: str | None = None
 
 
 def source_dir(scenario) -> Path:
@@ -79,6 +80,7 @@ def add_sources(
             "author": doc.author,
             "date": doc.date,
             "site": doc.site,
+            "url": doc.url,
             "kind": doc.kind,
             "original": path.name,
             "text_file": f"{sid}.txt",
@@ -95,7 +97,7 @@ def _stored(meta: dict, registered: bool) -> StoredSource:
     return StoredSource(
         meta["id"], meta.get("title"), meta.get("author"), meta.get("date"), meta.get("site"),
         meta.get("kind", "text"), meta["text_file"], meta.get("raw_file"),
-        meta.get("text_sha256"), registered,
+        meta.get("text_sha256"), registered, meta.get("url"),
     )  # fmt: skip
 
 
@@ -106,7 +108,7 @@ def list_sources(scenario) -> list[StoredSource]:
         if s.file or s.raw_file:
             out[s.id] = StoredSource(
                 s.id, s.title, s.author, s.date, s.publisher, "text",
-                s.file or "", s.raw_file, None, True,
+                s.file or "", s.raw_file, None, True, s.url,
             )  # fmt: skip
     if scenario.origin is not None:
         folder = source_dir(scenario)
