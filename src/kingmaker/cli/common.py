@@ -68,6 +68,14 @@ class OutputFormat(str, Enum):
     csv = "csv"
 
 
+class ListFormat(str, Enum):
+    """Lists (runs, a timeline): a table on screen, one JSON document, or CSV one row each."""
+
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
 class ReportFormat(str, Enum):
     """Reports that are tables on screen and one JSON document with --format json."""
 

@@ -11,7 +11,7 @@ from typing import Annotated, Any
 import typer
 
 from ..errors import KingmakerError
-from .common import ForceOpt, StoreOpt, app, err, out, output_path, print_json
+from .common import ForceOpt, ListFormat, StoreOpt, app, err, out, output_path, print_json
 
 runs_app = typer.Typer(
     help="The run store: every forecast, simulate, sensitivity, advise and backtest run.",
@@ -20,12 +20,6 @@ runs_app = typer.Typer(
 app.add_typer(runs_app, name="runs")
 
 IdArg = Annotated[str, typer.Argument(help="A run id, or a unique prefix of one.")]
-
-
-class ListFormat(str, Enum):
-    table = "table"
-    json = "json"
-    csv = "csv"
 
 
 class ShowFormat(str, Enum):

@@ -6,13 +6,12 @@ import csv
 import io
 import json
 import sys
-from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from .common import ReportFormat, app, load_source, out
+from .common import ListFormat, ReportFormat, app, load_source, out
 
 sources_app = typer.Typer(
     help="Read documents into a scenario's sources; actors and dates found in them.",
@@ -21,12 +20,6 @@ sources_app = typer.Typer(
 app.add_typer(sources_app, name="sources")
 
 ScenarioReq = Annotated[str, typer.Argument(help="A scenario file or embedded scenario name.")]
-
-
-class TimelineFormat(str, Enum):
-    table = "table"
-    json = "json"
-    csv = "csv"
 
 
 @sources_app.command("add")
@@ -131,7 +124,7 @@ def sources_mentions(
 @sources_app.command("timeline")
 def sources_timeline(
     scenario: ScenarioReq,
-    output_format: Annotated[TimelineFormat, typer.Option("--format")] = TimelineFormat.table,
+    output_format: Annotated[ListFormat, typer.Option("--format")] = ListFormat.table,
 ) -> None:
     """The dated events of the sources, sorted; those after the scenario's as_of flagged."""
     from ..sources.mentions import MentionIndex, actor_names
@@ -145,11 +138,11 @@ def sources_timeline(
         index=MentionIndex(actor_names(sc)),
         as_of=sc.scenario.as_of,
     )
-    if output_format is TimelineFormat.json:
+    if output_format is ListFormat.json:
         doc = {"as_of": str(sc.scenario.as_of or ""), "events": [e.to_dict() for e in events]}
         sys.stdout.write(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
         return
-    if output_format is TimelineFormat.csv:
+    if output_format is ListFormat.csv:
         buf = io.StringIO()
         w = csv.writer(buf)
         w.writerow(["date", "source", "actors", "words", "relative", "after_as_of", "sentence"])
