@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from kingmaker.cli import main
-from kingmaker.cli.report import HTML_ARTIFACT
+from kingmaker.report.html import HTML_ARTIFACT
 from kingmaker.store import open_store
 
 HERE = Path(__file__).parent

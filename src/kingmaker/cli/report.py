@@ -37,10 +37,6 @@ from .common import (
     parse_settings,
 )
 
-#: The artifact names a report is kept under, beside its forecast run.
-HTML_ARTIFACT = "report.html"
-RUNS_ARTIFACT = "report-runs.json"
-
 
 class PageFormat(str, Enum):
     html = "html"
@@ -107,7 +103,7 @@ def report(
     no_save: NoSaveOpt = False,
 ) -> None:
     """Write the report: headline, charts per issue, influence, evidence, provenance."""
-    from ..report.html import ReportInputs
+    from ..report.html import HTML_ARTIFACT, RUNS_ARTIFACT, ReportInputs
 
     if run is not None:
         inputs = _from_store(run, store)
@@ -259,7 +255,7 @@ def _run_analyses(
 def _from_store(run_id: str, store: str | None):
     """The report's inputs as they were kept: the forecast run and, when it was a report's,
     the simulation, sensitivity and advice runs beside it."""
-    from ..report.html import ReportInputs
+    from ..report.html import RUNS_ARTIFACT, ReportInputs
     from ..results import Advice, Forecast, Sensitivity, Simulation
     from ..store import open_store
 

@@ -25,6 +25,11 @@ from .numbers import decimals_for, fmt, percent, signed
 if TYPE_CHECKING:
     from ..scenario.schema import Scenario
 
+#: The artifact names a report is kept under, beside its forecast run (CLI and dashboard).
+HTML_ARTIFACT = "report.html"
+RUNS_ARTIFACT = "report-runs.json"
+
+
 PARAMETERS = ("capability", "position", "salience")
 #: Exchanges listed in the page (the rest are counted).
 EXCHANGES_SHOWN = 60

@@ -228,11 +228,11 @@ def _json(value: Any) -> str:
 def run_report(run_id: str, request: Request) -> Response:
     """The page `kingmaker report` kept with the run, else one made from a forecast run's
     record (forecasts, trajectories, exchanges, stakeholders, evidence)."""
-    from ..report.html import ReportInputs, render_html
+    from ..report.html import HTML_ARTIFACT, ReportInputs, render_html
     from ..results import Forecast
 
     run = _run(request, run_id, arrays=True)
-    page = _store(request).artifact(run.id, "report.html")
+    page = _store(request).artifact(run.id, HTML_ARTIFACT)
     if page is None:
         if run.result is None:
             raise NotFound(f"run {run.id} is {run.state}: it has no result to report")
