@@ -5,7 +5,7 @@ What must hold whatever the numbers: positions only ever move to points between 
 positions (bargains interpolate), so every trajectory and forecast stays within the span of
 the starting positions on each issue; the run starts where the actors stand; one actor
 leaves nothing to bargain; a batch of draws gives each draw what it gives alone; and the units
-of capability and of the scale do not matter. The reference runs (test_smp_reference.py)
+of the scale do not matter. The reference runs (test_smp_reference.py)
 pin the numbers; these pin the rules on inputs no reference run covers.
 """
 
@@ -92,20 +92,20 @@ def test_each_draw_of_a_batch_is_what_it_is_alone(batch, options):
 
 
 @PROPERTY
-@given(
-    generic_batches(max_actors=5, max_issues=2, joint=False),
-    st.integers(-3, 3),
-    st.integers(-3, 3),
-)
-def test_units_of_capability_and_scale_do_not_matter(batch, cap_exp, scale_exp):
-    """Capabilities times 2^j and every scale (with its positions) times 2^k: the same run,
-    positions times 2^k, up to one step of KTAB's four-decimal rounding (its sums are not
-    all exact under rescaling, and a sum next to a rounding boundary may fall either way)."""
+@given(generic_batches(max_actors=5, max_issues=2, joint=False), st.integers(-3, 3))
+def test_units_of_the_scale_do_not_matter(batch, scale_exp):
+    """Every scale (with its positions) times 2^k: the same run, positions times 2^k, up to one
+    step of KTAB's four-decimal rounding (its sums are not all exact under rescaling, and a sum
+    next to a rounding boundary may fall either way).
+
+    Capability units are not tested: KTAB's thresholds are absolute (minSigEDU 1e-5 on an
+    expected gain, which grows with capability; minCltn 1e-10), so capabilities times 2^-3 can
+    drop a challenge that times 1 makes (hypothesis found one: forecast 5.328 vs 5.337). The
+    port keeps KTAB's behaviour, as docs/reference/models.md says."""
     options = {"dimensions": "separate"}
     out = run(batch, **options)
     k = 2.0**scale_exp
-    other = rescaled(batch.replace(capability=batch.capability * 2.0**cap_exp), factor=k)
-    again = run(other, **options)
+    again = run(rescaled(batch, factor=k), **options)
     tol = 2 * k * rounding(batch)
     np.testing.assert_allclose(again.forecast, k * out.forecast, rtol=0, atol=tol.max())
     assert again.trajectory.shape == out.trajectory.shape
