@@ -15,7 +15,18 @@ from ..errors import ModelSettingsError, UnknownModelError, unknown_name
 from .base import ModelParams, ModelSpec
 
 #: Built-in model modules, in the order they are listed and run by default.
-BUILTIN = ("compromise", "median", "condorcet", "eum", "smp", "exchange")
+BUILTIN = (
+    "compromise",
+    "median",
+    "condorcet",
+    "eum",
+    "smp",
+    "exchange",
+    "snap",
+    "choice",
+    "nash",
+    "pivot",
+)
 
 #: Models `forecast` runs when neither the user nor the scenario names any.
 DEFAULT_MODELS = ("compromise", "median", "condorcet", "eum")
