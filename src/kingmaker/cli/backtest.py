@@ -9,6 +9,7 @@ from typing import Annotated, Any
 
 import typer
 
+from ..errors import KingmakerError
 from ..report.numbers import decimals_for, fmt
 from .common import (
     DaskOpt,
@@ -95,6 +96,15 @@ def backtest(
             "leaderboard page, docs/backtest.md); an existing file only with --force.",
         ),
     ] = None,
+    write_calibration: Annotated[
+        Path | None,
+        typer.Option(
+            "--write-calibration",
+            help="With deu3 and --write-docs: also write the calibration `forecast` and "
+            "`simulate` apply (src/kingmaker/data/deu3/calibration.json); an existing file "
+            "only with --force.",
+        ),
+    ] = None,
     force: ForceOpt = False,
     input_format: InputFormatOpt = None,
     workers: WorkersOpt = None,
@@ -118,6 +128,21 @@ def backtest(
     if write_docs is not None:
         output_path(write_docs, force)
     dataset = target == "deu3"
+    if write_calibration is not None:
+        if not dataset or write_docs is None:
+            raise KingmakerError("--write-calibration needs the deu3 target and --write-docs")
+        output_path(write_calibration, force)
+    # the second accuracy round is defined on DEU III as the page uses it
+    accuracy_view = (
+        dataset
+        and capability in (None, Capability.equal)
+        and unit
+        in (
+            None,
+            Unit.proposal,
+        )
+    )
+    report = None
     sc = None if dataset else load_source(target, input_format)
     options: dict[str, Any] = dict(
         seed=seed, resamples=resamples, settings=parse_settings(set_), progress=None
@@ -185,10 +210,61 @@ def backtest(
     if write_docs is not None:
         write_atomic(write_docs, page, overwrite=force)
         err.print(f"wrote {write_docs}")
+    if write_calibration is not None and report is not None:
+        import json
+
+        text = json.dumps(report.calibration_table, indent=1, allow_nan=False) + "\n"
+        write_atomic(write_calibration, text, overwrite=force)
+        err.print(f"wrote {write_calibration}")
+    accuracy = None
+    if accuracy_view:
+        if report is not None and report.accuracy is not None:
+            accuracy = report.accuracy
+        else:
+            from ..analysis.backtest.accuracy import accuracy_round
+
+            accuracy = accuracy_round(seed=seed, resamples=resamples)
     if output_format is ReportFormat.json:
-        print_json(board.to_dict())
+        print_json(board.to_dict() | (accuracy.to_dict() if accuracy is not None else {}))
     else:
         show_backtest(board, per_case=not dataset)
+        if accuracy is not None:
+            show_accuracy(accuracy)
+
+
+def show_accuracy(acc) -> None:
+    """The second accuracy round's table (nested CV over every DEU III issue)."""
+    from rich.table import Table
+
+    table = Table(
+        title=f"Nested cross-validation by proposal ({acc.baseline.repetitions} x "
+        f"{acc.baseline.folds} folds, {acc.baseline.n} issues): held-out MAE vs compromise "
+        f"{acc.baseline.mae:.2f}",
+        title_justify="left",
+    )
+    for col in ("candidate", "MAE", "difference", "95% interval", "verdict"):
+        table.add_column(col, justify="right" if col in ("MAE", "difference") else "left")
+    for c in sorted(acc.candidates, key=lambda c: c.difference.estimate):
+        d = c.difference
+        table.add_row(
+            c.name,
+            f"{c.mae:.2f}",
+            f"{d.estimate:+.2f}",
+            f"{d.low:+.2f} to {d.high:+.2f}",
+            acc.verdict(c),
+        )
+    out.print(table)
+    cal = "; ".join(
+        f"{c.level:.0%}: {c.coverage:.1%} (+-{c.width / 2:.0f})" for c in acc.baseline.intervals
+    )
+    out.print(f"Cross-conformal coverage of the compromise model's intervals: {cal}")
+    if acc.test is not None:
+        t = acc.test
+        out.print(
+            f"Test part, scored once for {t.candidate} ({t.setting}): difference "
+            f"{t.difference.estimate:+.2f} ({t.difference.low:+.2f} to "
+            f"{t.difference.high:+.2f}), Holm-corrected p = {t.holm_p:.3f}"
+        )
 
 
 def show_backtest(board, per_case: bool) -> None:

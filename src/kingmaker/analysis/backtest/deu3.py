@@ -15,6 +15,7 @@ import numpy as np
 from ...datasets import deu3 as data
 from ...errors import KingmakerError
 from ...results.backtest import Coverage, Leaderboard
+from .accuracy import AccuracyRound, accuracy_round, calibration_table
 from .candidates import generic_families, option_family, scaled_actors
 from .deu3_target import backtest_target, read_split
 from .engine import Executor, case_batch, run_backtest
@@ -26,6 +27,8 @@ from .tuning import Family, OutOfSample, out_of_sample
 DEFAULT_UNCERTAINTY = data.Uncertainty()
 MISSING_SALIENCE_GRID = (0.0, 0.25, 0.5, 1.0)
 LEVELS = (0.8, 0.95)
+#: The embedded scenario whose own observed outcomes the page also scores.
+FLAGSHIP = "us-iraq-2020"
 
 
 @dataclass(frozen=True, eq=False)
@@ -63,6 +66,9 @@ class Deu3Report:
     notes: DataNotes
     seed: int
     resamples: int
+    accuracy: AccuracyRound | None = None
+    flagship: Leaderboard | None = None
+    calibration_table: Mapping[str, Any] | None = None
 
 
 def data_notes(path=None) -> DataNotes:
@@ -199,6 +205,28 @@ def deu3_report(
         resamples=resamples,
         seed=seed,
     )
+    accuracy = accuracy_round(equal, test=test, seed=seed, resamples=resamples)
+    from ..inputs import load_scenario
+    from .engine import scenario_target
+
+    flagship_run = run_backtest(
+        scenario_target(load_scenario(FLAGSHIP)),
+        models,
+        seed=seed,
+        settings=settings,
+        progress=stage("flagship"),
+    )
+    flagship = summarize(flagship_run, resamples=resamples, seed=seed)
     return Deu3Report(
-        boards, calibration, uncertainty, tuple(conformal), oos, data_notes(), seed, resamples
+        boards,
+        calibration,
+        uncertainty,
+        tuple(conformal),
+        oos,
+        data_notes(),
+        seed,
+        resamples,
+        accuracy,
+        flagship,
+        calibration_table(base, seed=seed, resamples=resamples),
     )
