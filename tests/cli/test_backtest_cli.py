@@ -142,6 +142,61 @@ def test_checked_in_leaderboard_inputs_are_current():
     )
 
 
+def test_checked_in_calibration_comes_from_the_same_inputs():
+    """The calibration `forecast` applies is written by the page's run: same fingerprint, and
+    its half-widths are the conformal quantiles of the page's own per-issue errors."""
+    import json
+
+    from kingmaker.analysis.backtest.markdown import inputs_fingerprint
+
+    data = json.loads((REPO / "src/kingmaker/data/deu3/calibration.json").read_text("utf-8"))
+    assert data["fingerprint"] == inputs_fingerprint()
+    assert data["n_cases"] == 353 and data["levels"] == [0.5, 0.8, 0.95]
+    h = data["models"]["compromise"]["halfwidth"]
+    assert h["0.5"] < h["0.8"] < h["0.95"] <= 100
+    for entry in data["models"].values():
+        for level, c in entry["cross_conformal"].items():
+            assert abs(c["coverage"] - float(level)) < 0.1
+
+
+def test_deu3_json_reports_the_nested_cv_and_calibration(capsys):
+    """The outside-check keys of issue 19, from a run of the baseline alone (the accuracy round
+    computes its candidates itself)."""
+    import json
+
+    code, out, _ = run(
+        capsys,
+        "backtest",
+        "deu3",
+        "-m",
+        "compromise",
+        "--format",
+        "json",
+        "--resamples",
+        "200",
+        "--no-save",
+    )
+    assert code == 0
+    d = json.loads(out)
+    nested = d["nested_cv"]
+    assert set(nested["candidates"]) == {"snap", "choice", "nash", "pivot"}
+    assert nested["n"] == 353 and nested["repetitions"] == 10 and nested["folds"] == 5
+    low, high = nested["ci"]
+    assert low <= nested["mae_diff"] <= high
+    best = min(nested["candidates"].items(), key=lambda kv: kv[1]["mae_diff"])
+    assert nested["best"] == best[0] and nested["mae_diff"] == best[1]["mae_diff"]
+    # pivot's grid starts at lambda = 0 (compromise): its difference cannot be positive by more
+    # than tuning noise; nash has no setting, so its held-out MAE is its plain MAE
+    assert d["candidates"]["pivot"]["nested_cv"]["mae_diff"] <= 0.5
+    cal = d["calibration"]["cross_conformal"]
+    assert set(cal) == {"0.5", "0.8", "0.95"}
+    for level, c in cal.items():
+        assert 0 <= c["coverage"] <= 1 and c["width"] > 0
+        assert c["low"] <= c["coverage"] <= c["high"]
+    assert cal["0.5"]["width"] < cal["0.8"]["width"] < cal["0.95"]["width"]
+    assert "sets" in d["calibration"]["candidates"]["choice"]
+
+
 def test_checked_in_leaderboard_rows_are_reproduced(capsys):
     """The cheap rows of the checked-in leaderboard, recomputed now, are what the page says."""
     code, out, _ = run(

@@ -8,7 +8,10 @@ from collections.abc import Sequence
 from ...results.backtest import Leaderboard
 from .deu3 import Deu3Report
 
-COMMAND = "kingmaker backtest deu3 --write-docs docs/backtest.md"
+COMMAND = (
+    "kingmaker backtest deu3 --write-docs docs/backtest.md "
+    "--write-calibration src/kingmaker/data/deu3/calibration.json"
+)
 
 #: What docs/backtest.md is computed from, besides the package version: the data, the models
 #: and the code that loads, runs and scores them (paths relative to the kingmaker package).
