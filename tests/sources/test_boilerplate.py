@@ -141,3 +141,9 @@ def test_flagship_raw_captures_are_the_seed_documents(source):
     """The raw captures are kept byte for byte as the seeds were captured (no hand cleaning)."""
     data = (SOURCES / f"{source}.raw.txt").read_bytes()
     assert hashlib.sha256(data).hexdigest() == SEED_SHA256[source]
+
+
+def test_a_capture_keeps_its_dropped_lines_apart_from_its_url():
+    doc = read_document(CAPTURE)
+    assert doc.url is None
+    assert "Related coverage" in doc.dropped

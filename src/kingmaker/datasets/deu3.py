@@ -269,6 +269,7 @@ def _assign_period(
     plausible: on or after the introduction, a time to adoption inside the range seen for the
     procedure among unambiguous dates, and every member state with a position a member then.
     """
+    basis: Literal["final act", "estimated"]
     if final.value is not None:
         day, basis, note = final.value, "final act", ""
     elif intro.value is not None:
@@ -285,7 +286,7 @@ def _assign_period(
     if period is None:
         return f"decision date {day.isoformat()} is outside every treaty period of the tables"
     others: set[str] = set()
-    if basis == "estimated":
+    if basis == "estimated" and intro.value is not None:  # an estimate is from the introduction
         start = tables.period(intro.value)
         if start is not None and start.id != period.id:
             others.add(start.id)
@@ -368,8 +369,8 @@ def _read_cached(path: str) -> Deu3Data:
 
     gdp = {}
     for suffix, actor, _ in ACTORS:
-        value = problems.number(cell(rows[1], f"p{suffix}"), 2, f"GDP of {actor}", minimum=0)
-        gdp[actor] = value if value is not None else 0.0
+        figure = problems.number(cell(rows[1], f"p{suffix}"), 2, f"GDP of {actor}", minimum=0)
+        gdp[actor] = figure if figure is not None else 0.0
 
     def value(row, name, line, lo=0.0, hi=100.0) -> float | None:
         text = cell(row, name)
@@ -414,6 +415,7 @@ def _read_cached(path: str) -> Deu3Data:
     for r in raw:
         seen[r.proposal] += 1
         states = {a for a in r.positions if a not in INSTITUTIONS}
+        assert r.rule is not None  # a row without a rule stopped at raise_if_any above
         period = _assign_period(r.introduced, r.final_act, r.procedure, states, durations, tables)
         if isinstance(period, str):
             problems.add(f"treaty period: {period}", r.line)
@@ -481,12 +483,13 @@ def capability_of(
         raise ScenarioError(
             Problem(
                 f"{actor} has a position but was not an EU member state on {day.isoformat()} "
-                f"(the decision date used for the {row.period.id} period)",
+                f"(the decision date used for the {row.period.period} period)",
                 file=data.file,
                 line=row.line,
             )
         ) from None
     period = tables.period(day)
+    assert period is not None  # tables.weight raised KeyError outside every period
     return weight, {
         "evidence": [
             {

@@ -190,11 +190,11 @@ def find_problems(scenario: Scenario) -> tuple[list[tuple[Path, str]], list[tupl
             warnings.append(_p(f"actor {actor.id!r} has no position on any issue", ("actors", a)))
         for issue_id, stance in actor.issues.items():
             base: Path = ("actors", a, "issues", issue_id)
-            issue = issues.get(issue_id)
-            if issue is None:
+            declared = issues.get(issue_id)
+            if declared is None:
                 errors.append(_p(unknown_name("issue", issue_id, issues), base))
                 continue
-            _on_scale(stance.position, issue.scale, base + ("position",), "position", errors)
+            _on_scale(stance.position, declared.scale, base + ("position",), "position", errors)
             if stance.capability is None and actor.capability is None:
                 errors.append(
                     _p(

@@ -157,7 +157,9 @@ def compile_scenario(scenario: Scenario) -> ScenarioArrays:
             if stance is None:
                 continue
             present[a, i] = True
-            put("capability", a, i, actor.capability_on(issue.id))
+            capability = actor.capability_on(issue.id)
+            assert capability is not None  # validation gives every stance a capability
+            put("capability", a, i, capability)
             put("position", a, i, stance.position)
             put("salience", a, i, stance.salience)
 

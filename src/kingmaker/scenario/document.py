@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import types
 import typing
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -225,7 +225,7 @@ def _expected_keys(model: Any) -> list[str]:
     return []
 
 
-def _message(err: dict, path: tuple, doc: Any, model: Any) -> str:
+def _message(err: Mapping[str, Any], path: tuple, doc: Any, model: Any) -> str:
     kind = err["type"]
     msg = err["msg"]
     if kind == "extra_forbidden":

@@ -74,6 +74,7 @@ def closest_passage(part: str, normalised_text: str) -> tuple[str, float]:
     if not normalised_text:
         return "", 0.0
     aligned = fuzz.partial_ratio_alignment(part, normalised_text)
+    assert aligned is not None  # None only below a score_cutoff, and none is given
     start, end = aligned.dest_start, aligned.dest_end
     while start > 0 and not normalised_text[start - 1].isspace():
         start -= 1

@@ -27,7 +27,7 @@ docs/reference/scenario-format.md):
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterable
+from collections.abc import Iterable, Set
 from dataclasses import dataclass
 from typing import Any
 
@@ -112,8 +112,12 @@ def apply_with_moves(
     propagate: bool = True,
 ) -> tuple[Scenario, list[Move]]:
     """Like :func:`apply_intervention`, also returning every parameter move made."""
-    single = isinstance(intervention, (Intervention, InterventionRef))
-    items = [as_intervention(i) for i in ([intervention] if single else intervention)]
+    given: Iterable[AnyIntervention]
+    if isinstance(intervention, (Intervention, InterventionRef)):
+        given = [intervention]
+    else:
+        given = intervention
+    items = [as_intervention(i) for i in given]
     doc = copy.deepcopy(scenario.to_document())
     doc.pop("interventions", None)
     moves: list[Move] = []
@@ -143,7 +147,7 @@ def _scale(doc: dict, issue_id: str) -> tuple[float, float]:
     raise InterventionError(f"unknown issue {issue_id!r}")
 
 
-def _bounds(doc: dict, parameter: str, issue_id: str | None) -> tuple[float, float]:
+def _bounds(doc: dict, parameter: str, issue_id: str) -> tuple[float, float]:
     if parameter == "position":
         return _scale(doc, issue_id)
     if parameter == "salience":
@@ -285,7 +289,10 @@ def _apply_one(doc: dict, iv: Intervention, propagate: bool) -> list[Move]:
 
 
 def _propagate(
-    doc: dict, iv: Intervention, made: list[Move], explicit: set[tuple[str, str | None, str]]
+    doc: dict,
+    iv: Intervention,
+    made: list[Move],
+    explicit: Set[tuple[str, str | None, str]],
 ) -> list[Move]:
     links = _links(
         (r["from"], r["to"], r["kind"], r["strength"], r.get("issues", ()))

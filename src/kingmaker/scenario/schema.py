@@ -36,7 +36,7 @@ from pydantic import (
     model_validator,
 )
 
-FORMAT_VERSION = 1
+FORMAT_VERSION: Literal[1] = 1
 
 _ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
 _PARTIAL_DATE_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
@@ -474,7 +474,7 @@ class Scenario(Strict):
             return NotImplemented
         return self.__dict__ == other.__dict__
 
-    __hash__ = None  # mutable containers inside; compare, do not hash
+    __hash__ = None  # type: ignore[assignment]  # mutable containers inside; compare, do not hash
 
     # ---- convenient lookups (derived, never stored)
     @property

@@ -76,7 +76,7 @@ def _actors(docs: dict[str, str], min_count: int, max_actors: int):
         else:
             groups[target].append(name)
             owner[name] = target
-    totals = Counter()
+    totals: Counter[str] = Counter()
     for name, c in counts.items():
         totals[owner[name]] += c
     chosen = [n for n, c in totals.most_common() if c >= min_count][:max_actors]

@@ -12,6 +12,7 @@ import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NoReturn
 
 from ..errors import ScenarioError
 from ..scenario.text import decode_text, read_bytes
@@ -52,7 +53,7 @@ class Document:
         return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
 
 
-def _fail(name: str, message: str):
+def _fail(name: str, message: str) -> NoReturn:
     raise SourceError(f"{name}: {message}")
 
 
@@ -182,7 +183,17 @@ def _text(name: str, data: bytes, kind: str) -> Document:
             kind, title = "capture", cap.title
     if not text.strip():
         _fail(name, "has no main text once its web-page furniture is dropped")
-    return Document(name, kind, clean_whitespace(text), data, title, author, date, site, dropped)
+    return Document(
+        name,
+        kind,
+        clean_whitespace(text),
+        data,
+        title=title,
+        author=author,
+        date=date,
+        site=site,
+        dropped=dropped,
+    )
 
 
 def parse_document(name: str, data: bytes) -> Document:

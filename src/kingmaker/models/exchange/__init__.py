@@ -35,22 +35,26 @@ SALIENCE_WEIGHT, FIXED_WEIGHT = 0.4, 0.1
 
 class Params(ModelParams):
     variant: Literal["equal_gain", "random_rate"] = Field(
-        "equal_gain", description="how the rate of an exchange is set"
+        default="equal_gain", description="how the rate of an exchange is set"
     )
-    rounds: int = Field(10, ge=0, le=1000, description="rounds of exchange (fewer if none is left)")
+    rounds: int = Field(
+        default=10, ge=0, le=1000, description="rounds of exchange (fewer if none is left)"
+    )
     p: float = Field(
-        0.0,
+        default=0.0,
         ge=0.0,
         le=1.0,
         description="randomised equal gain: the largest "
         "fraction of the gain that may shift between the two actors",
     )
     ties: Literal["first", "random"] = Field(
-        "first",
+        default="first",
         description="equal gains: realise the first listed, or flip a coin as "
         "decide-exchange-model does",
     )
-    record_exchanges: bool = Field(True, description="keep every realised exchange in the result")
+    record_exchanges: bool = Field(
+        default=True, description="keep every realised exchange in the result"
+    )
 
     @model_validator(mode="after")
     def _p_needs_equal_gain(self) -> Params:
@@ -68,8 +72,9 @@ def _check_rng(params: Params, rng) -> None:
         raise ValueError("this exchange model setting draws random numbers: pass a Generator")
 
 
-def _random_rates(cand, stream: Uniforms) -> np.ndarray:
+def _random_rates(cand, stream: Uniforms | None) -> np.ndarray:
     """A rate per exchange, uniform between B's and A's break-even rates, in listing order."""
+    assert stream is not None  # _check_rng: the random_rate variant is given a Generator
     low = cand.column("s_bp") / cand.column("s_bq")
     high = cand.column("s_ap") / cand.column("s_aq")
     bi, ei = np.nonzero(cand.exists)

@@ -909,11 +909,9 @@ def _compiled_round(
         np.ascontiguousarray(v)
         for v in (c.a * m + c.q, c.b * m + c.p, c.a * m + c.p, c.b * m + c.q)
     )
-    args = (
-        [np.ascontiguousarray(v) for v in (c.exists, c.a, c.b, c.p, c.q)]
-        + [codes]
-        + [np.ascontiguousarray(v) for v in (listing, c.fixed, rate, x)]
-    )
+    c_exists, c_a, c_b, c_p, c_q = (np.ascontiguousarray(v) for v in (c.exists, c.a, c.b, c.p, c.q))
+    c_listing, c_fixed, c_rate, c_x = (np.ascontiguousarray(v) for v in (listing, c.fixed, rate, x))
+    args = (c_exists, c_a, c_b, c_p, c_q, codes, c_listing, c_fixed, c_rate, c_x)
     while True:
         u, upos = (stream.block, stream.pos) if stream is not None else (_NO_STREAM, 0)
         out = _round(
@@ -940,6 +938,7 @@ def _compiled_round(
                 log[:, 1].astype(np.intp),
                 log[:, 2:],
             )
+        assert stream is not None  # without a stream the kernel never asks for more uniforms
         stream.more(int(out[1]) - len(u))
 
 

@@ -97,10 +97,11 @@ def weighted_distance(
 
 
 def _norms(diff: np.ndarray) -> np.ndarray:
-    acc = None
+    acc: np.ndarray | None = None
     for k in range(diff.shape[-1]):
         sq = diff[..., k] * diff[..., k]
         acc = sq if acc is None else acc + sq
+    assert acc is not None  # positions have at least one dimension
     return np.sqrt(acc)
 
 
@@ -484,6 +485,7 @@ def _simulate_rows(cap, sal, pos, accommodation, params: Params, rng) -> Run:
     s_tot = None
     for k in range(d):
         s_tot = sal[..., k] if s_tot is None else s_tot + sal[..., k]
+    assert sal_sq is not None and s_tot is not None  # positions have at least one dimension
     ideal = pos.copy()
     a = assess(cap, sal, sal_sq, pos, ideal, params)
     history = [pos]

@@ -241,7 +241,7 @@ def estimated_risk(r_h: np.ndarray, r_i: np.ndarray, adjust: str) -> np.ndarray:
     raise ValueError(f"unknown big-R adjustment {adjust!r}")
 
 
-def utility(distance: np.ndarray, risk: np.ndarray) -> np.ndarray:
+def utility(distance: np.ndarray, risk: np.ndarray | float) -> np.ndarray:
     """Utility of a salience-weighted distance in [0, 1] for risk attitude R (KTAB bsUtil)."""
     if np.all(distance <= 1):
         return (1 - distance) * (1 + distance * risk)

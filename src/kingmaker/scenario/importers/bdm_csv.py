@@ -62,7 +62,7 @@ def read(text: str, file: str | None):
         cap = problems.number(row[1], n, "Capability", minimum=0)
         pos = problems.number(row[2], n, "Position")
         sal = problems.number(row[3], n, "Salience", minimum=0, maximum=100)
-        if None in (cap, pos, sal):
+        if cap is None or pos is None or sal is None:
             continue
         names.append(name)
         values.append((cap, pos, sal))

@@ -28,7 +28,7 @@ def detect(text: str, path: str | None) -> bool:
 def _dialect(text: str) -> tuple[str, str]:
     sample = "\n".join(text.splitlines()[:50])
     counts = {d: sample.count(d) for d in ("\t", ";", ",")}
-    delimiter = max(counts, key=counts.get)
+    delimiter = max(counts, key=counts.__getitem__)
     first = sample.lstrip()[:1]
     quote = "'" if first == "'" else '"'
     return delimiter, quote
@@ -138,7 +138,7 @@ def read(text: str, file: str | None):
         power = problems.number(
             rest[4], n, f"{where}: power", comma_decimal=comma_decimal, minimum=0
         )
-        if bad or None in (pos, sal, power):
+        if bad or pos is None or sal is None or power is None:
             continue
         if (actor, issue) in data:
             problems.add(f"{where} is given twice (first on line {data[(actor, issue)][3]})", n)

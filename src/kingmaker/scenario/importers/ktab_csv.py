@@ -105,12 +105,13 @@ def read(text: str, file: str | None):
                 f[4 + 2 * d], n, f"{f[0]}: {header[4 + 2 * d]}", minimum=0, maximum=100
             )
             pairs.append((pos, sal))
-        if power is None or any(p is None or s is None for p, s in pairs):
+        read = [(p, s) for p, s in pairs if p is not None and s is not None]
+        if power is None or len(read) != len(pairs):
             continue
         names.append(f[0])
         descs.append(f[1])
         powers.append(power)
-        stances.append(pairs)
+        stances.append(read)
         line_of.append(n)
     problems.raise_if_any()
 

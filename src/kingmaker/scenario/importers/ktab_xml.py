@@ -156,6 +156,7 @@ def read(text: str, file: str | None):
     if root is None or root.tag != "Scenario":
         problems.add(f"expected a <Scenario> root element, got <{root.tag if root else ''}>", 1)
         problems.raise_if_any()
+    assert root is not None  # raise_if_any raised on a missing root
 
     def required(parent: Node, tag: str) -> Node | None:
         node = parent.first(tag)
@@ -168,11 +169,12 @@ def read(text: str, file: str | None):
     dims_node = required(root, "Dimensions")
     actors_node = required(root, "Actors")
     problems.raise_if_any()
+    assert name is not None and dims_node is not None and actors_node is not None  # as above
 
     dim_names = [d.text for d in dims_node.all("dName")]
-    for d in dims_node.all("dName"):
-        if not d.text:
-            problems.add("a dimension name (<dName>) is empty", d.line)
+    for dname in dims_node.all("dName"):
+        if not dname.text:
+            problems.add("a dimension name (<dName>) is empty", dname.line)
     if not dim_names:
         problems.add("<Dimensions> lists no <dName>", dims_node.line)
     problems.raise_if_any()
@@ -184,7 +186,7 @@ def read(text: str, file: str | None):
         cap = required(actor, "capability")
         pos_node = required(actor, "Position")
         sal_node = required(actor, "Salience")
-        if None in (a_name, cap, pos_node, sal_node):
+        if a_name is None or cap is None or pos_node is None or sal_node is None:
             continue
         who = a_name.text or f"actor on line {actor.line}"
         power = problems.number(cap.text, cap.line, f"{who}: capability", minimum=0)
@@ -215,12 +217,13 @@ def read(text: str, file: str | None):
                 maximum=100,
             )
             pairs.append((pos, sal))
-        if power is None or any(p is None or s is None for p, s in pairs):
+        read = [(p, s) for p, s in pairs if p is not None and s is not None]
+        if power is None or len(read) != len(pairs):
             continue
         names.append(a_name.text)
-        descs.append(actor.first("description").text if actor.first("description") else "")
+        descs.append(dn.text if (dn := actor.first("description")) else "")
         powers.append(power)
-        stances.append(pairs)
+        stances.append(read)
         line_of.append(actor.line)
     if not actors_node.all("Actor"):
         problems.add("<Actors> lists no <Actor>", actors_node.line)
