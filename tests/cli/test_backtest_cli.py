@@ -190,7 +190,7 @@ def test_deu3_json_reports_the_nested_cv_and_calibration(capsys):
     assert d["candidates"]["pivot"]["nested_cv"]["mae_diff"] <= 0.5
     cal = d["calibration"]["cross_conformal"]
     assert set(cal) == {"0.5", "0.8", "0.95"}
-    for level, c in cal.items():
+    for c in cal.values():
         assert 0 <= c["coverage"] <= 1 and c["width"] > 0
         assert c["low"] <= c["coverage"] <= c["high"]
     assert cal["0.5"]["width"] < cal["0.8"]["width"] < cal["0.95"]["width"]

@@ -25,7 +25,7 @@ from ...scenario.compile import Batch
 from .deu3_target import backtest_target
 from .engine import Target, case_batch
 from .metrics import paired_bootstrap, scores
-from .nested import LEVELS, Candidates, NestedResult, nested_cv
+from .nested import LEVELS, Candidates, NestedResult, nested_cv, tune
 from .tuning import Family
 
 SNAP_DISTANCE = (0.0, 2.5, 5.0, 10.0, 15.0, 20.0, 30.0, 50.0)
@@ -289,29 +289,31 @@ def accuracy_round(
     base_family = Family("compromise", "capability x salience weighted mean", ("-",), mean[None])
     baseline = nested_cv(base_family, mean, observed, groups, scale, **common)
     choice, cands = choice_family(batch)
-    results = (
-        nested_cv(snap_family(batch), mean, observed, groups, scale, **common),
-        nested_cv(choice, mean, observed, groups, scale, candidates=cands, **common),
-        nested_cv(nash_family(batch), mean, observed, groups, scale, **common),
-        nested_cv(pivot_family(target, batch, mean), mean, observed, groups, scale, **common),
+    families = {
+        "snap": snap_family(batch),
+        "choice": choice,
+        "nash": nash_family(batch),
+        "pivot": pivot_family(target, batch, mean),
+    }
+    results = tuple(
+        nested_cv(
+            family,
+            mean,
+            observed,
+            groups,
+            scale,
+            candidates=cands if name == "choice" else None,
+            **common,
+        )
+        for name, family in families.items()
     )
-    families = {"snap": None, "choice": choice}
     best = min(results, key=lambda r: r.difference.estimate)
     final = best.name if best.difference.high < 0 else None
     score = None
     if final is not None:
         if test is None:
             test, _ = split_masks(target)
-        family = (
-            families.get(final)
-            or {
-                "snap": lambda: snap_family(batch),
-                "nash": lambda: nash_family(batch),
-                "pivot": lambda: pivot_family(target, batch, mean),
-            }[final]()
-        )
-        from .nested import tune
-
+        family = families[final]
         k = tune(family.forecasts, observed, ~test)
         f = family.forecasts[k]
         err_c, err_b = np.abs(f - observed)[test], np.abs(mean - observed)[test]
