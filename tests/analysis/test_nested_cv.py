@@ -83,3 +83,30 @@ def test_set_scores_and_sets():
     # case 0 observed 50: candidates at least as probable as 50 are 0 and 50: 0.8
     # case 1 observed 30: no candidate: +inf
     np.testing.assert_allclose(set_scores(cands, g, np.array([50.0, 30.0])), [0.8, np.inf])
+
+
+def test_deu3_council_quota_follows_the_rule_and_the_treaty_period():
+    """Unanimity: every member (quota 1); QMV: the period's qualified majority of Council
+    weights (62/87 before Nice, 65% of the population under Lisbon); the Commission and the
+    Parliament do not vote."""
+    from kingmaker.analysis.backtest.accuracy import council_quota
+    from kingmaker.analysis.backtest.deu3_target import backtest_target
+    from kingmaker.analysis.backtest.engine import case_batch
+
+    target = backtest_target(capability="council")
+    batch = case_batch(target)
+    quota, voting = council_quota(target, batch)
+    for k, case in enumerate(target.cases):
+        rule, period = case.strata["rule"], case.strata["period"]
+        if rule != "QMV":
+            assert quota[k] == 1.0
+        elif period == "pre-nice":
+            assert quota[k] == pytest.approx(62 / 87)
+        elif period == "lisbon":
+            assert quota[k] == pytest.approx(0.65)
+        elif period == "nice":
+            assert any(quota[k] == pytest.approx(v) for v in (232 / 321, 255 / 345, 260 / 352))
+    rules = {c.strata["rule"] for c in target.cases}
+    assert rules == {"QMV", "unanimity"}
+    for inst in ("com", "ep"):
+        assert not voting[batch.actor_ids.index(inst)].any()
