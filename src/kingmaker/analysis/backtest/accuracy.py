@@ -102,19 +102,23 @@ def nash_family(batch: Batch) -> Family:
 
 
 def council_quota(target: Target, batch: Batch) -> tuple[np.ndarray, np.ndarray]:
-    """(quota per case, member-state mask (n, cases)) of DEU III's Council."""
+    """(quota per case, member-state mask (n, cases)) of DEU III's Council.
+
+    Under Nice the quota depends on the Council's size: the smallest of 25, 27, 28 members
+    that holds every member state with a position on some issue of the proposal (DEU III
+    records positions only of states that were members at the decision)."""
     states = np.array([a not in data.INSTITUTIONS for a in batch.actor_ids])
     voting = states[:, None] & batch.present
+    groups = np.array([c.group for c in target.cases], dtype=object)
     quota = np.ones(len(target.cases))
     for k, case in enumerate(target.cases):
         if case.strata["rule"] != "QMV":
             continue
         period = case.strata["period"]
         if period == "nice":
-            members = int(voting[:, k].sum())
-            quota[k] = NICE_QUOTA.get(
-                members, NICE_QUOTA[min(NICE_QUOTA, key=lambda s: abs(s - members))]
-            )
+            members = int(voting[:, groups == case.group].any(axis=1).sum())
+            size = min((s for s in NICE_QUOTA if s >= members), default=max(NICE_QUOTA))
+            quota[k] = NICE_QUOTA[size]
         else:
             quota[k] = QMV_QUOTA[period]
     return quota, np.broadcast_to(states[:, None], batch.present.shape)
