@@ -140,13 +140,14 @@ def render_deu3(rep: Deu3Report) -> str:
         f"- On all {eq.n_cases} issues with equal capabilities, the best-scoring model "
         f"is `{best_model.key}` (MAE {best_model.scores.mae:.2f})."
     )
-    if oos.selected is None:
+    tested = oos.tested()
+    if tested is None:
         out.append(
             "- **No candidate beat the weighted mean in cross-validation on the training "
             "part**, so none was taken to the test part."
         )
     else:
-        d = oos.test_difference
+        selected, selected_scores, d = tested
         verdict = (
             "**beat the weighted mean out of sample**"
             if d.high < 0
@@ -157,8 +158,8 @@ def render_deu3(rep: Deu3Report) -> str:
         )
         out.append(
             f"- Out of sample: the candidate chosen by cross-validation on the training part, "
-            f"`{oos.selected.name}` = {oos.selected.choice}, {verdict}: test MAE "
-            f"{oos.test_selected.mae:.2f} against {oos.test_baseline.mae:.2f} for the "
+            f"`{selected.name}` = {selected.choice}, {verdict}: test MAE "
+            f"{selected_scores.mae:.2f} against {oos.test_baseline.mae:.2f} for the "
             f"weighted mean on the {oos.n_test} test issues (difference {d.estimate:+.2f}, "
             f"95% interval {d.low:+.2f} to {d.high:+.2f})."
         )
@@ -174,7 +175,7 @@ def render_deu3(rep: Deu3Report) -> str:
             + ", ".join(f"`{k}`" for k in better)
             + "."
         )
-    elif oos.selected is None or oos.test_difference.high >= 0:
+    elif tested is None or tested[2].high >= 0:
         out.append(
             "- So, as in the literature, **no model here clearly beats the capability x "
             "salience weighted mean (the compromise model)**."
@@ -358,7 +359,8 @@ def _out_of_sample(rep: Deu3Report) -> list[str]:
         "lllllr",
     )
     out += [""]
-    if oos.selected is None:
+    tested = oos.tested()
+    if tested is None:
         out += [
             (
                 f"No family beat the compromise model in cross-validation; the test part "
@@ -367,7 +369,7 @@ def _out_of_sample(rep: Deu3Report) -> list[str]:
             )
         ]
     else:
-        d = oos.test_difference
+        selected, selected_scores, d = tested
         out += _table(
             ["test part", "n", "MAE", "RMSE", "MedAE"],
             [
@@ -379,11 +381,11 @@ def _out_of_sample(rep: Deu3Report) -> list[str]:
                     _n(oos.test_baseline.medae),
                 ],
                 [
-                    f"{oos.selected.name} = {oos.selected.choice}",
-                    str(oos.test_selected.n),
-                    _n(oos.test_selected.mae),
-                    _n(oos.test_selected.rmse),
-                    _n(oos.test_selected.medae),
+                    f"{selected.name} = {selected.choice}",
+                    str(selected_scores.n),
+                    _n(selected_scores.mae),
+                    _n(selected_scores.rmse),
+                    _n(selected_scores.medae),
                 ],
             ],
         )
@@ -562,14 +564,14 @@ def _accuracy_round(rep: Deu3Report) -> list[str]:
     out += _table(["forecast", "level", "coverage", "95% interval", "width"], rows, "llrlr")
     sets = next((c for c in acc.candidates if c.sets), None)
     if sets is not None:
-        top = sets.sets[-1]
+        widest = sets.sets[-1]
         out += [
             "",
             (
                 f"Prediction sets over candidate positions alone cannot reach 80% or 95%: "
                 f"the outcome is some actor's position on only part of the issues, and a set "
-                f"of positions covers at most that ({_pct(top.coverage)} at 95%, with "
-                f"{top.width:.1f} positions on average). Together with the interval they "
+                f"of positions covers at most that ({_pct(widest.coverage)} at 95%, with "
+                f"{widest.width:.1f} positions on average). Together with the interval they "
                 "over-cover; the plain cross-conformal interval is the one to use."
             ),
         ]

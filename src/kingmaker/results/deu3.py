@@ -48,6 +48,12 @@ class OutOfSample:
     test_difference: Difference | None
     test_forecast: np.ndarray | None
 
+    def tested(self) -> tuple[FamilyResult, Scores, Difference] | None:
+        """The selected family, its test scores and difference, when one was selected."""
+        if self.selected is None or self.test_selected is None or self.test_difference is None:
+            return None
+        return self.selected, self.test_selected, self.test_difference
+
 
 @dataclass(frozen=True)
 class Calibration:
