@@ -134,7 +134,8 @@ def test_checked_in_leaderboard_inputs_are_current():
     """docs/backtest.md records a fingerprint of what it is computed from (the DEU data, the
     models, the backtest code). Regenerating it takes minutes, so the suite checks the
     fingerprint; when this fails, run `kingmaker backtest deu3 --write-docs docs/backtest.md`."""
-    from kingmaker.analysis.backtest.markdown import inputs_fingerprint, recorded_fingerprint
+    from kingmaker.analysis.backtest.fingerprint import inputs_fingerprint
+    from kingmaker.report.backtest import recorded_fingerprint
 
     page = (REPO / "docs/backtest.md").read_text(encoding="utf-8")
     assert recorded_fingerprint(page) == inputs_fingerprint(), (
@@ -147,7 +148,7 @@ def test_checked_in_calibration_comes_from_the_same_inputs():
     its half-widths are the conformal quantiles of the page's own per-issue errors."""
     import json
 
-    from kingmaker.analysis.backtest.markdown import inputs_fingerprint
+    from kingmaker.analysis.backtest.fingerprint import inputs_fingerprint
 
     data = json.loads((REPO / "src/kingmaker/data/deu3/calibration.json").read_text("utf-8"))
     assert data["fingerprint"] == inputs_fingerprint()

@@ -121,8 +121,8 @@ def backtest(
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
     from ..analysis.backtest import backtest as run_backtest
-    from ..analysis.backtest.markdown import render_deu3, render_scenario
     from ..files import write_atomic
+    from ..report.backtest import render_deu3, render_scenario
     from .recording import recording
 
     if write_docs is not None:

@@ -126,7 +126,9 @@ def effective_weights(capability: np.ndarray, salience: np.ndarray) -> np.ndarra
     return np.where(total > 0, w, 1.0)
 
 
-def static_output(forecast: np.ndarray, position: np.ndarray) -> IssueOutput:
+def static_output(
+    forecast: np.ndarray, position: np.ndarray, extras: Mapping[str, Any] | None = None
+) -> IssueOutput:
     """Output of a model without dynamics: its trajectory is the input positions."""
     rows = forecast.shape[0]
     return IssueOutput(
@@ -135,6 +137,19 @@ def static_output(forecast: np.ndarray, position: np.ndarray) -> IssueOutput:
         rounds=np.zeros(rows, dtype=np.int64),
         converged=np.ones(rows, dtype=bool),
         stop_reason=np.full(rows, "static", dtype=object),
+        extras=dict(extras or {}),
+    )
+
+
+def static_scenario_output(forecast: np.ndarray, batch: Batch) -> ScenarioOutput:
+    """A scenario-scope model without dynamics: (B, m) forecasts, the inputs as trajectory."""
+    B = batch.size
+    return ScenarioOutput(
+        forecast=forecast,
+        trajectory=batch.position[:, None],
+        rounds=np.zeros(B, dtype=np.int64),
+        converged=np.ones(B, dtype=bool),
+        stop_reason=np.full(B, "static", dtype=object),
     )
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 from pydantic import Field
 
-from .base import IssueOutput, ModelParams, ModelSpec
+from .base import IssueOutput, ModelParams, ModelSpec, static_output
 from .compromise import weighted_mean
 from .positions import position_shares
 
@@ -73,17 +73,11 @@ def kernel(capability, position, salience, lo, hi, params: Params, rng, threads)
     xs = np.take_along_axis(position, order, axis=-1)
     ps = np.take_along_axis(prob, order, axis=-1)
     count = keep.sum(axis=-1)
-    return IssueOutput(
-        forecast=forecast,
-        trajectory=position[:, None, :],
-        rounds=np.zeros(rows, dtype=np.int64),
-        converged=np.ones(rows, dtype=bool),
-        stop_reason=np.full(rows, "static", dtype=object),
-        extras={
-            "candidates": [xs[r, : count[r]] for r in range(rows)],
-            "probabilities": [ps[r, : count[r]] for r in range(rows)],
-        },
-    )
+    extras = {
+        "candidates": [xs[r, : count[r]] for r in range(rows)],
+        "probabilities": [ps[r, : count[r]] for r in range(rows)],
+    }
+    return static_output(forecast, position, extras)
 
 
 MODEL = ModelSpec(

@@ -16,7 +16,13 @@ from __future__ import annotations
 import numpy as np
 
 from ..scenario.compile import Batch
-from .base import ModelParams, ModelSpec, ScenarioOutput, effective_weights
+from .base import (
+    ModelParams,
+    ModelSpec,
+    ScenarioOutput,
+    effective_weights,
+    static_scenario_output,
+)
 
 GRID = 201
 #: Rows of (draws x actors x grid points) evaluated at once, to bound memory.
@@ -72,13 +78,7 @@ def kernel(batch: Batch, params: Params, rng, threads: int = 1) -> ScenarioOutpu
             float(batch.scale_max[i]),
             float(batch.status_quo[i]),
         )
-    return ScenarioOutput(
-        forecast=forecast,
-        trajectory=batch.position[:, None],
-        rounds=np.zeros(B, dtype=np.int64),
-        converged=np.ones(B, dtype=bool),
-        stop_reason=np.full(B, "static", dtype=object),
-    )
+    return static_scenario_output(forecast, batch)
 
 
 MODEL = ModelSpec(

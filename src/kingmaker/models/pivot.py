@@ -17,7 +17,7 @@ import numpy as np
 from pydantic import Field
 
 from ..scenario.compile import Batch
-from .base import ModelParams, ModelSpec, ScenarioOutput
+from .base import ModelParams, ModelSpec, ScenarioOutput, static_scenario_output
 
 #: Relative tolerance when cumulative weight is compared with the quota.
 TOLERANCE = 1e-12
@@ -65,19 +65,13 @@ def pivot_points(
 
 
 def kernel(batch: Batch, params: Params, rng, threads: int = 1) -> ScenarioOutput:
-    B, m = batch.size, batch.n_issues
+    m = batch.n_issues
     voting = np.ones((batch.n_actors, m), dtype=bool)
     if params.members is not None:
         voting[:] = np.array([a in params.members for a in batch.actor_ids])[:, None]
     mean = weighted_means(batch)
     q = pivot_points(batch, mean, np.full(m, params.quota), voting)
-    return ScenarioOutput(
-        forecast=(1 - params.weight) * mean + params.weight * q,
-        trajectory=batch.position[:, None],
-        rounds=np.zeros(B, dtype=np.int64),
-        converged=np.ones(B, dtype=bool),
-        stop_reason=np.full(B, "static", dtype=object),
-    )
+    return static_scenario_output((1 - params.weight) * mean + params.weight * q, batch)
 
 
 MODEL = ModelSpec(

@@ -10,7 +10,6 @@ pre-registered final candidate, only if its nested-CV interval lies below 0.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -20,12 +19,12 @@ from ...models import registry
 from ...models.base import run_model
 from ...models.pivot import pivot_points
 from ...randomness import generator, normalize_seed
-from ...results.backtest import Difference, Scores
+from ...results.deu3 import HOLM_M, AccuracyRound, TestScore
 from ...scenario.compile import Batch
 from .deu3_target import backtest_target
 from .engine import Target, case_batch
 from .metrics import paired_bootstrap, scores
-from .nested import LEVELS, Candidates, NestedResult, nested_cv, tune
+from .nested import LEVELS, Candidates, nested_cv, tune
 from .tuning import Family
 
 SNAP_DISTANCE = (0.0, 2.5, 5.0, 10.0, 15.0, 20.0, 30.0, 50.0)
@@ -33,9 +32,6 @@ SNAP_SHARE = (0.0, 0.1, 0.2, 0.3)
 CHOICE_BETA = (0.0, 1.0, 2.0, 4.0, 8.0, 16.0, 32.0)
 CHOICE_GAMMA = (0.0, 0.5, 1.0, 2.0)
 PIVOT_WEIGHT = (0.0, 0.25, 0.5, 0.75, 1.0)
-#: Hypotheses looked at on the test part so far: the first round's families (one) + four.
-HOLM_M = 5
-BAR, STRETCH = -0.5, -1.0
 
 #: Qualified majority as a share of the Council's weights, by treaty period (and, under
 #: Nice, by the number of members voting): 62/87; 88/124; 232/321, 255/345, 260/352; Lisbon
@@ -102,19 +98,23 @@ def nash_family(batch: Batch) -> Family:
 
 
 def council_quota(target: Target, batch: Batch) -> tuple[np.ndarray, np.ndarray]:
-    """(quota per case, member-state mask (n, cases)) of DEU III's Council."""
+    """(quota per case, member-state mask (n, cases)) of DEU III's Council.
+
+    Under Nice the quota depends on the Council's size: the smallest of 25, 27, 28 members
+    that holds every member state with a position on some issue of the proposal (DEU III
+    records positions only of states that were members at the decision)."""
     states = np.array([a not in data.INSTITUTIONS for a in batch.actor_ids])
     voting = states[:, None] & batch.present
+    groups = np.array([c.group for c in target.cases], dtype=object)
     quota = np.ones(len(target.cases))
     for k, case in enumerate(target.cases):
         if case.strata["rule"] != "QMV":
             continue
         period = case.strata["period"]
         if period == "nice":
-            members = int(voting[:, k].sum())
-            quota[k] = NICE_QUOTA.get(
-                members, NICE_QUOTA[min(NICE_QUOTA, key=lambda s: abs(s - members))]
-            )
+            members = int(voting[:, groups == case.group].any(axis=1).sum())
+            size = min((s for s in NICE_QUOTA if s >= members), default=max(NICE_QUOTA))
+            quota[k] = NICE_QUOTA[size]
         else:
             quota[k] = QMV_QUOTA[period]
     return quota, np.broadcast_to(states[:, None], batch.present.shape)
@@ -134,124 +134,6 @@ def pivot_family(target: Target, batch: Batch, mean: np.ndarray) -> Family:
         tuple(f"lambda={w:g}" for w in PIVOT_WEIGHT),
         np.stack([(1 - w) * mean + w * q for w in PIVOT_WEIGHT]),
     )
-
-
-@dataclass(frozen=True, eq=False)
-class TestScore:
-    """The single look at the committed test part, for the pre-registered final candidate."""
-
-    candidate: str
-    setting: str
-    n: int
-    candidate_scores: Scores
-    baseline_scores: Scores
-    difference: Difference
-    p_value: float  # one-sided, cluster bootstrap: P(difference >= 0)
-    holm_p: float
-
-
-@dataclass(frozen=True, eq=False)
-class AccuracyRound:
-    baseline: NestedResult
-    candidates: tuple[NestedResult, ...]
-    final: str | None  # the pre-registered final candidate, when its interval is below 0
-    test: TestScore | None
-
-    def candidate(self, name: str) -> NestedResult:
-        return next(c for c in self.candidates if c.name == name)
-
-    @property
-    def best(self) -> NestedResult:
-        return min(self.candidates, key=lambda c: c.difference.estimate)
-
-    def verdict(self, result: NestedResult) -> str:
-        d = result.difference
-        if d.high < 0 and d.estimate <= STRETCH:
-            return "better (stretch target met)"
-        if d.high < 0 and d.estimate <= BAR:
-            return "better (bar met)"
-        if d.high < 0:
-            return "lower, but by less than the bar"
-        if d.low > 0:
-            return "worse"
-        return "no difference shown"
-
-    def to_dict(self) -> dict[str, Any]:
-        def cal(items) -> dict[str, Any]:
-            return {
-                f"{c.level:g}": {
-                    "n": c.n,
-                    "coverage": c.coverage,
-                    "low": c.low,
-                    "high": c.high,
-                    "width": c.width,
-                }
-                for c in items
-            }
-
-        def nested(r: NestedResult) -> dict[str, Any]:
-            return {
-                "mae": r.mae,
-                "baseline_mae": r.baseline_mae,
-                "mae_diff": r.difference.estimate,
-                "ci": [r.difference.low, r.difference.high],
-                "level": r.difference.level,
-                "clusters": r.difference.clusters,
-                "verdict": self.verdict(r),
-                "choices": r.choice_counts(),
-            }
-
-        best = self.best
-        out: dict[str, Any] = {
-            "nested_cv": {
-                "baseline": "compromise",
-                "n": self.baseline.n,
-                "repetitions": self.baseline.repetitions,
-                "folds": self.baseline.folds,
-                "best": best.name,
-                "mae_diff": best.difference.estimate,
-                "ci": [best.difference.low, best.difference.high],
-                "final": self.final,
-                "candidates": {c.name: nested(c) for c in self.candidates},
-            },
-            "calibration": {
-                "model": "compromise",
-                "method": "cross-conformal by proposal within the nested CV",
-                "cross_conformal": cal(self.baseline.intervals),
-                "candidates": {
-                    c.name: {
-                        "cross_conformal": cal(c.intervals),
-                        **(
-                            {"sets": cal(c.sets), "set_or_interval": cal(c.union)} if c.sets else {}
-                        ),
-                    }
-                    for c in self.candidates
-                },
-            },
-            "candidates": {
-                c.name: {
-                    "nested_cv": nested(c),
-                    "calibration": {"cross_conformal": cal(c.intervals)},
-                }
-                for c in self.candidates
-            },
-            "test": None,
-        }
-        if self.test is not None:
-            t = self.test
-            out["test"] = {
-                "candidate": t.candidate,
-                "setting": t.setting,
-                "n": t.n,
-                "mae": t.candidate_scores.mae,
-                "baseline_mae": t.baseline_scores.mae,
-                "mae_diff": t.difference.estimate,
-                "ci": [t.difference.low, t.difference.high],
-                "p_value": t.p_value,
-                "holm_p": t.holm_p,
-                "holm_m": HOLM_M,
-            }
-        return out
 
 
 def one_sided_p(a: np.ndarray, b: np.ndarray, groups, *, resamples: int, seed) -> float:
@@ -339,7 +221,7 @@ def calibration_table(
     cross-conformal coverage that checks them: the calibration `forecast` and `simulate`
     apply to any scenario (written to ``kingmaker/data/deu3/calibration.json``)."""
     from ...__about__ import __version__
-    from .markdown import inputs_fingerprint
+    from .fingerprint import inputs_fingerprint
     from .metrics import conformal_halfwidth
 
     observed = run.observed

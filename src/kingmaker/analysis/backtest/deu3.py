@@ -7,21 +7,21 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from ...datasets import deu3 as data
 from ...errors import KingmakerError
-from ...results.backtest import Coverage, Leaderboard
-from .accuracy import AccuracyRound, accuracy_round, calibration_table
+from ...results.deu3 import Conformal, DataNotes, Deu3Report
+from .accuracy import accuracy_round, calibration_table
 from .candidates import generic_families, option_family, scaled_actors
 from .deu3_target import backtest_target, read_split
 from .engine import Executor, case_batch, run_backtest
+from .fingerprint import inputs_fingerprint
 from .leaderboard import summarize
 from .metrics import conformal_halfwidth, coverage
-from .tuning import Family, OutOfSample, out_of_sample
+from .tuning import Family, out_of_sample
 
 #: The stated uncertainty of DEU III numbers used for calibration (see data.Uncertainty).
 DEFAULT_UNCERTAINTY = data.Uncertainty()
@@ -29,46 +29,6 @@ MISSING_SALIENCE_GRID = (0.0, 0.25, 0.5, 1.0)
 LEVELS = (0.8, 0.95)
 #: The embedded scenario whose own observed outcomes the page also scores.
 FLAGSHIP = "us-iraq-2020"
-
-
-@dataclass(frozen=True, eq=False)
-class DataNotes:
-    """What the loader found in the file: counts, dates, periods, ambiguous rows."""
-
-    issues: int
-    proposals: int
-    with_outcome: int
-    with_reference_point: int
-    with_both: int
-    missing_salience: int
-    spreadsheet_dates: int
-    date_cells: int
-    periods: Mapping[str, int]
-    estimated: tuple[data.Deu3Issue, ...]
-    ambiguous: tuple[data.Deu3Issue, ...]
-    median_days: int
-
-
-@dataclass(frozen=True, eq=False)
-class Conformal:
-    level: float
-    halfwidth: float
-    test: Coverage
-
-
-@dataclass(frozen=True, eq=False)
-class Deu3Report:
-    leaderboards: Mapping[str, Leaderboard]
-    calibration: Leaderboard | None
-    uncertainty: data.Uncertainty
-    conformal: tuple[Conformal, ...]
-    oos: OutOfSample
-    notes: DataNotes
-    seed: int
-    resamples: int
-    accuracy: AccuracyRound | None = None
-    flagship: Leaderboard | None = None
-    calibration_table: Mapping[str, Any] | None = None
 
 
 def data_notes(path=None) -> DataNotes:
@@ -229,4 +189,5 @@ def deu3_report(
         accuracy,
         flagship,
         calibration_table(base, seed=seed, resamples=resamples),
+        inputs_fingerprint(),
     )

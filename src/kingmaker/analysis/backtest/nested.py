@@ -26,7 +26,7 @@ import numpy as np
 
 from ...errors import KingmakerError
 from ...randomness import normalize_seed, substream
-from ...results.backtest import Difference
+from ...results.deu3 import Calibration, NestedResult
 from .metrics import conformal_halfwidth, paired_bootstrap
 from .split import grouped_folds
 from .tuning import Family
@@ -48,44 +48,6 @@ class Candidates:
 
     values: np.ndarray
     probabilities: np.ndarray
-
-
-@dataclass(frozen=True)
-class Calibration:
-    """Pooled coverage of intervals (or sets) meant to hold ``level`` of outcomes."""
-
-    level: float
-    n: int
-    coverage: float
-    low: float  # cluster-bootstrap interval of the coverage
-    high: float
-    width: float  # mean interval width (for sets: mean number of candidates)
-
-
-@dataclass(frozen=True, eq=False)
-class NestedResult:
-    """One family's repeated nested cross-validation."""
-
-    name: str
-    description: str
-    n: int
-    repetitions: int
-    folds: int
-    mae: float  # mean over cases of the mean held-out absolute error
-    baseline_mae: float
-    difference: Difference  # candidate - baseline, cluster bootstrap by group
-    choices: tuple[tuple[str, ...], ...]  # (repetition, fold) -> tuned label
-    intervals: tuple[Calibration, ...]
-    sets: tuple[Calibration, ...] = ()
-    union: tuple[Calibration, ...] = ()
-    held: np.ndarray | None = None  # (repetitions, cases) held-out forecasts
-
-    def choice_counts(self) -> dict[str, int]:
-        counts: dict[str, int] = {}
-        for rep in self.choices:
-            for label in rep:
-                counts[label] = counts.get(label, 0) + 1
-        return dict(sorted(counts.items(), key=lambda kv: -kv[1]))
 
 
 def _group_folds(groups: np.ndarray, mask: np.ndarray, k: int, seed) -> np.ndarray:

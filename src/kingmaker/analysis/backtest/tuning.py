@@ -24,7 +24,7 @@ import numpy as np
 
 from ...errors import KingmakerError
 from ...randomness import SeedLike
-from ...results.backtest import Difference, Scores
+from ...results.deu3 import FamilyResult, OutOfSample
 from .metrics import paired_bootstrap, scores
 
 
@@ -40,33 +40,6 @@ class Family:
     def __post_init__(self) -> None:
         if self.forecasts.ndim != 2 or self.forecasts.shape[0] != len(self.labels):
             raise ValueError(f"family {self.name}: forecasts must be (grid, cases)")
-
-
-@dataclass(frozen=True)
-class FamilyResult:
-    name: str
-    description: str
-    cv_mae: float
-    fold_choices: tuple[str, ...]
-    choice: str
-    train_mae: float
-
-
-@dataclass(frozen=True, eq=False)
-class OutOfSample:
-    """The outcome of the protocol in the module docstring."""
-
-    baseline: str
-    n_train: int
-    n_test: int
-    folds: int
-    baseline_cv_mae: float
-    families: tuple[FamilyResult, ...]
-    selected: FamilyResult | None
-    test_baseline: Scores
-    test_selected: Scores | None
-    test_difference: Difference | None
-    test_forecast: np.ndarray | None
 
 
 def _mae(f: np.ndarray, o: np.ndarray) -> np.ndarray:
