@@ -74,3 +74,14 @@ def test_a_malformed_file_is_a_clear_error(capsys, monkeypatch, tmp_path):
     code, _, err = run(capsys, "forecast", "-m", "compromise", "--no-save")
     assert code == 2
     assert str(path) in err.replace("\n", "") and "Traceback" not in err
+
+
+def test_csv_columns(capsys):
+    code, out, _ = run(capsys, "forecast", "-m", "compromise", "--format", "csv", "--no-save")
+    assert code == 0
+    head = out.splitlines()[0].split(",")
+    assert {"calibrated80_low", "calibrated80_high", "calibrated95_low"} <= set(head)
+    code, out, _ = run(
+        capsys, "simulate", "-m", "compromise", "--draws", "20", "--format", "csv", "--no-save"
+    )
+    assert "calibrated80_low" in out.splitlines()[0]

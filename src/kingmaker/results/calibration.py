@@ -40,6 +40,22 @@ def intervals_from_json(doc: Mapping[str, Any] | None) -> dict[float, tuple[floa
     return {float(k): (float(v[0]), float(v[1])) for k, v in (doc or {}).items()}
 
 
+def calibrated_columns(
+    calibration: CalibrationInfo | None, intervals: Intervals
+) -> dict[str, float | None]:
+    """Table columns ``calibrated80_low`` / ``calibrated80_high`` per level of the calibration
+    (None where the model has no interval); no columns without a calibration."""
+    if calibration is None:
+        return {}
+    cols: dict[str, float | None] = {}
+    for level in calibration.levels:
+        iv = intervals.get(level)
+        name = f"calibrated{level * 100:g}"
+        cols[f"{name}_low"] = iv[0] if iv else None
+        cols[f"{name}_high"] = iv[1] if iv else None
+    return cols
+
+
 @dataclass(frozen=True)
 class CalibrationInfo:
     """Which calibration produced a record's calibrated intervals."""

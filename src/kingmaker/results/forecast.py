@@ -15,6 +15,7 @@ import numpy as np
 from .calibration import (
     CalibrationInfo,
     Intervals,
+    calibrated_columns,
     intervals_from_json,
     intervals_to_json,
 )
@@ -195,7 +196,8 @@ class Forecast(Record):
         )
 
     def to_frame(self):
-        """One row per (model, issue): forecast, observed outcome, error, rounds, convergence."""
+        """One row per (model, issue): forecast, observed outcome, error, rounds, convergence;
+        with a calibration, ``calibrated80_low`` / ``calibrated80_high`` per level."""
         import pandas as pd
 
         rows = []
@@ -214,6 +216,7 @@ class Forecast(Record):
                         "rounds": f.rounds,
                         "converged": f.converged,
                         "stop_reason": f.stop_reason,
+                        **calibrated_columns(self.calibration, f.calibrated),
                     }
                 )
         return pd.DataFrame(rows)

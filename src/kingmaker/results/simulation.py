@@ -19,6 +19,7 @@ from ..errors import AnalysisError
 from .calibration import (
     CalibrationInfo,
     Intervals,
+    calibrated_columns,
     intervals_from_json,
     intervals_to_json,
 )
@@ -273,6 +274,7 @@ class Simulation(Record):
                     "rounds_mean": s.rounds_mean,
                     "observed": self.observed[issue],
                     "draws": d.draws,
+                    **calibrated_columns(self.calibration, self.calibrated_intervals(key, issue)),
                 }
                 for t in self.thresholds:
                     row.setdefault(f"P(>{t.value:g})", None)
