@@ -160,7 +160,10 @@ def show_simulation(sc, result) -> None:
         table.add_column(col, justify="right", overflow="fold")
     if level is not None:
         table.add_column(
-            f"{level_percent(level)} calibrated\n(DEU III)", justify="right", overflow="fold"
+            f"{level_percent(level)}\ncalibrated\n(DEU III)",
+            justify="right",
+            overflow="fold",
+            min_width=10,
         )
     if dynamic:
         table.add_column("Converged", justify="right")
@@ -180,7 +183,7 @@ def show_simulation(sc, result) -> None:
             ]
             if level is not None:
                 iv = result.calibrated_intervals(key, issue.id).get(level)
-                cells.append(f"{fmt(iv[0], d)}-{fmt(iv[1], d)}" if iv else "")
+                cells.append(f"{fmt(iv[0], d)}-{fmt(iv[1], d)}" if iv else "-")
             if dynamic:
                 cells.append(f"{s.converged:.0%}")
             cells.append(fmt(issue.outcome.value if issue.outcome else None, d) if k == 0 else "")
