@@ -147,12 +147,24 @@ def show_simulation(sc, result) -> None:
         + (f", spread {result.spread:g}" if result.spread else "")
         + "[/dim]"
     )
+    from ..results.calibration import level_percent
+    from .forecast import calibrated_note, shown_level
+
     dynamic = any(m.dynamic for m in result.models)
+    cal = result.calibration if result.calibrated else None
+    level = shown_level(cal) if cal is not None else None
     table = Table(title=title, title_justify="left")
     table.add_column("Issue", overflow="fold", max_width=24)
     table.add_column("Model")
     for col in ("Point", "Median", "80% interval", "95% interval"):
-        table.add_column(col, justify="right")
+        table.add_column(col, justify="right", overflow="fold")
+    if level is not None:
+        table.add_column(
+            f"{level_percent(level)}\ncalibrated\n(DEU III)",
+            justify="right",
+            overflow="fold",
+            min_width=10,
+        )
     if dynamic:
         table.add_column("Converged", justify="right")
     table.add_column("Observed", justify="right", style="bold")
@@ -169,11 +181,21 @@ def show_simulation(sc, result) -> None:
                 f"{fmt(dist.interval80[0], d)}-{fmt(dist.interval80[1], d)}",
                 f"{fmt(dist.interval95[0], d)}-{fmt(dist.interval95[1], d)}",
             ]
+            if level is not None:
+                iv = result.calibrated_intervals(key, issue.id).get(level)
+                cells.append(f"{fmt(iv[0], d)}-{fmt(iv[1], d)}" if iv else "-")
             if dynamic:
                 cells.append(f"{s.converged:.0%}")
             cells.append(fmt(issue.outcome.value if issue.outcome else None, d) if k == 0 else "")
             table.add_row(*cells, end_section=k == len(result.model_keys) - 1)
     out.print(table)
+    out.print(
+        "[dim]80% and 95% interval: over the Monte Carlo draws, the uncertainty of the inputs "
+        "only.[/dim]",
+        soft_wrap=True,
+    )
+    if cal is not None:
+        out.print(calibrated_note(cal, "the point forecast"), soft_wrap=True)
     if result.thresholds:
         table = Table(
             title="Probability that the outcome lands above / below a threshold",
