@@ -53,11 +53,20 @@ class Calibration:
     cross_conformal: Mapping[str, Mapping[float, Mapping[str, float]]]
 
     def intervals(
-        self, model: str, forecast: float, scale: tuple[float, float]
+        self,
+        model: str,
+        forecast: float,
+        scale: tuple[float, float],
+        variant: str | None = None,
     ) -> dict[float, tuple[float, float]]:
         """The model's calibrated intervals (level -> (low, high)) around ``forecast`` on an
-        issue with this scale; empty when the model is not calibrated or the forecast is NaN."""
+        issue with this scale; empty when the model is not calibrated or the forecast is NaN.
+
+        The backtest names a model with its variant (``eum:scholz2011``) where a forecast's
+        key may be the bare name of the default variant (``eum``): both are looked up."""
         widths = self.halfwidths.get(model)
+        if widths is None and variant and ":" not in model:
+            widths = self.halfwidths.get(f"{model}:{variant}")
         if not widths or not math.isfinite(forecast):
             return {}
         unit = self.scale[1] - self.scale[0]

@@ -76,7 +76,12 @@ def _calibrate(
     run: ModelRun, calibration: Calibration, scales: Mapping[str, tuple[float, float]]
 ) -> ModelRun:
     issues = tuple(
-        replace(f, calibrated=calibration.intervals(run.key, f.forecast, scales[f.issue]))
+        replace(
+            f,
+            calibrated=calibration.intervals(
+                run.key, f.forecast, scales[f.issue], variant=run.variant
+            ),
+        )
         for f in run.issues
     )
     return replace(run, issues=issues)

@@ -83,9 +83,12 @@ def simulate(
     scales = {i.id: (i.scale.min, i.scale.max) for i in scenario.issues}
     intervals: dict[str, dict[str, dict[float, tuple[float, float]]]] = {}
     if calibration is not None:
+        variants = {m.key: getattr(m.params, "variant", None) for m in plan}
         for key, values in point.items():
             per_issue = {
-                issue: calibration.intervals(key, float(values[i]), scales[issue])
+                issue: calibration.intervals(
+                    key, float(values[i]), scales[issue], variant=variants.get(key)
+                )
                 for i, issue in enumerate(arrays.issue_ids)
             }
             if any(per_issue.values()):

@@ -157,14 +157,25 @@ def calibrated_note(calibration, what: str) -> str:
 
 def _print_calibrated(sc, result) -> None:
     """Each calibrated model's interval per issue (nothing without a calibration)."""
+    print_calibrated(
+        sc,
+        result.calibration,
+        [(run.label, lambda issue, run=run: run.issue(issue).calibrated) for run in result.runs],
+        "the forecast",
+    )
+
+
+def print_calibrated(sc, cal, models, around: str) -> None:
+    """A table of calibrated intervals, models as rows and issues as columns (as in the
+    forecast table), for ``models``: (label, issue id -> {level: (low, high)}) pairs; nothing
+    without a calibration or a calibrated model."""
     from rich import box
     from rich.table import Table
 
     from ..results.calibration import level_percent
 
-    cal = result.calibration
-    runs = [r for r in result.runs if any(f.calibrated for f in r.issues)]
-    if cal is None or not runs:
+    shown = [(label, get) for label, get in models if any(get(i.id) for i in sc.issues)]
+    if cal is None or not shown:
         return
     level = shown_level(cal)
     table = Table(
@@ -172,19 +183,19 @@ def _print_calibrated(sc, result) -> None:
         title_justify="left",
         box=box.SIMPLE_HEAD,
     )
-    table.add_column("Issue", no_wrap=True, style="bold")
-    for run in runs:
-        table.add_column(run.label.replace(":", "\n"), justify="right", no_wrap=True)
+    table.add_column("Model", no_wrap=True)
     for issue in sc.issues:
-        d = decimals_for(issue.scale.min, issue.scale.max)
-        cells = [issue.id]
-        for run in runs:
-            iv = run.issue(issue.id).calibrated.get(level)
-            cells.append(f"{fmt(iv[0], d)}-{fmt(iv[1], d)}" if iv else "")
+        table.add_column(issue.id, justify="right", no_wrap=True)
+    for label, get in shown:
+        cells = [label]
+        for issue in sc.issues:
+            d = decimals_for(issue.scale.min, issue.scale.max)
+            iv = get(issue.id).get(level)
+            cells.append(f"{fmt(iv[0], d)}-{fmt(iv[1], d)}" if iv else "-")
         table.add_row(*cells)
     out.print()
     out.print(table)
-    out.print(calibrated_note(cal, "the forecast"), soft_wrap=True)
+    out.print(calibrated_note(cal, around), soft_wrap=True)
 
 
 def _print_meanings(sc, result) -> None:

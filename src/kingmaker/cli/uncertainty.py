@@ -147,24 +147,14 @@ def show_simulation(sc, result) -> None:
         + (f", spread {result.spread:g}" if result.spread else "")
         + "[/dim]"
     )
-    from ..results.calibration import level_percent
-    from .forecast import calibrated_note, shown_level
+    from .forecast import print_calibrated
 
     dynamic = any(m.dynamic for m in result.models)
-    cal = result.calibration if result.calibrated else None
-    level = shown_level(cal) if cal is not None else None
     table = Table(title=title, title_justify="left")
     table.add_column("Issue", overflow="fold", max_width=24)
     table.add_column("Model")
     for col in ("Point", "Median", "80% interval", "95% interval"):
-        table.add_column(col, justify="right", overflow="fold")
-    if level is not None:
-        table.add_column(
-            f"{level_percent(level)}\ncalibrated\n(DEU III)",
-            justify="right",
-            overflow="fold",
-            min_width=10,
-        )
+        table.add_column(col, justify="right")
     if dynamic:
         table.add_column("Converged", justify="right")
     table.add_column("Observed", justify="right", style="bold")
@@ -181,9 +171,6 @@ def show_simulation(sc, result) -> None:
                 f"{fmt(dist.interval80[0], d)}-{fmt(dist.interval80[1], d)}",
                 f"{fmt(dist.interval95[0], d)}-{fmt(dist.interval95[1], d)}",
             ]
-            if level is not None:
-                iv = result.calibrated_intervals(key, issue.id).get(level)
-                cells.append(f"{fmt(iv[0], d)}-{fmt(iv[1], d)}" if iv else "-")
             if dynamic:
                 cells.append(f"{s.converged:.0%}")
             cells.append(fmt(issue.outcome.value if issue.outcome else None, d) if k == 0 else "")
@@ -194,8 +181,16 @@ def show_simulation(sc, result) -> None:
         "only.[/dim]",
         soft_wrap=True,
     )
-    if cal is not None:
-        out.print(calibrated_note(cal, "the point forecast"), soft_wrap=True)
+    if result.calibrated:
+        print_calibrated(
+            sc,
+            result.calibration,
+            [
+                (key, lambda issue, key=key: result.calibrated_intervals(key, issue))
+                for key in result.model_keys
+            ],
+            "the point forecast",
+        )
     if result.thresholds:
         table = Table(
             title="Probability that the outcome lands above / below a threshold",
