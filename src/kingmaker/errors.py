@@ -133,3 +133,8 @@ class ExecutorError(KingmakerError):
 class AnalysisError(KingmakerError):
     """Options of an analysis that do not fit the scenario (a threshold on an unknown issue,
     an impossible number of samples, two simulations that were not run on the same draws)."""
+
+
+class CalibrationError(KingmakerError):
+    """A calibration file (the DEU III conformal half-widths) that cannot be read or does not
+    follow its format; the message names the file."""

@@ -6,6 +6,7 @@ Which models run and with which settings: see :mod:`.plan`.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -15,6 +16,7 @@ from ..randomness import SeedLike, generator, normalize_seed, seed_entropy
 from ..results import Forecast, IssueForecast, ModelRun, Provenance
 from ..scenario.compile import ScenarioArrays, compile_scenario
 from ..scenario.schema import Scenario
+from .calibrated import Calibration, load_calibration
 from .executors import available_cores
 from .plan import PlannedModel, resolve_models
 
@@ -28,11 +30,14 @@ def forecast(
     seed: SeedLike = None,
     settings: Mapping[str, Mapping[str, Any]] | None = None,
     threads: int | None = None,
+    calibrated: bool = True,
 ) -> Forecast:
     """Forecast every issue of a scenario with each model; see the module docstring.
 
     ``threads``: how many threads a model may use (default: every core this process may use).
-    The seed is recorded only when a model drew random numbers.
+    The seed is recorded only when a model drew random numbers. With ``calibrated`` (the
+    default) each issue forecast carries its intervals calibrated on DEU III when the
+    calibration covers the model (see :mod:`.calibrated`).
     """
     threads = threads or available_cores()
     plan = resolve_models(scenario, models, variant=variant, rounds=rounds, settings=settings)
@@ -44,6 +49,10 @@ def forecast(
         rng = generator(seq, "forecast", m.key) if m.stochastic else None
         result = run_model(m.spec, batch, m.params, rng, threads=threads)
         runs.append(_model_run(m, result, arrays))
+    calibration = load_calibration() if calibrated else None
+    scales = {i.id: (i.scale.min, i.scale.max) for i in scenario.issues}
+    if calibration is not None:
+        runs = [_calibrate(run, calibration, scales) for run in runs]
     provenance = Provenance(
         kind=Forecast.kind,
         scenario=scenario.id,
@@ -57,9 +66,25 @@ def forecast(
         actors=arrays.actor_ids,
         issues=arrays.issue_ids,
         observed={i.id: (i.outcome.value if i.outcome else None) for i in scenario.issues},
-        scales={i.id: (i.scale.min, i.scale.max) for i in scenario.issues},
+        scales=scales,
         runs=tuple(runs),
+        calibration=calibration.info if calibration is not None else None,
     )
+
+
+def _calibrate(
+    run: ModelRun, calibration: Calibration, scales: Mapping[str, tuple[float, float]]
+) -> ModelRun:
+    issues = tuple(
+        replace(
+            f,
+            calibrated=calibration.intervals(
+                run.key, f.forecast, scales[f.issue], variant=run.variant
+            ),
+        )
+        for f in run.issues
+    )
+    return replace(run, issues=issues)
 
 
 def _model_run(m: PlannedModel, result: BatchResult, arrays: ScenarioArrays) -> ModelRun:

@@ -22,6 +22,7 @@ from ..randomness import SeedLike, normalize_seed, seed_entropy
 from ..results import Provenance, Simulation, Threshold
 from ..scenario.compile import compile_scenario
 from ..scenario.schema import Scenario
+from .calibrated import load_calibration
 from .evaluation import Job, Progress, evaluate
 from .executors import Executor
 from .inputs import parse_thresholds
@@ -50,14 +51,18 @@ def simulate(
     chunk_blocks: int | None = None,
     keep_inputs: bool = True,
     progress: Progress | None = None,
+    calibrated: bool = True,
 ) -> Simulation:
     """Monte Carlo over every uncertain number of a scenario, for each model.
 
     ``spread`` gives numbers without a range a default one (see
     :func:`~kingmaker.analysis.sampling.default_range`). Without any uncertain number the
-    draws all equal the point values (only stochastic models then vary).
+    draws all equal the point values (only stochastic models then vary). With ``calibrated``
+    (the default) each model the DEU III calibration covers gets calibrated intervals around
+    its point forecast (see :mod:`.calibrated`).
     """
     draws = check_draws(draws)
+    calibration = load_calibration() if calibrated else None  # a broken file fails first
     plan = plan_models(scenario, models, variant=variant, rounds=rounds, settings=settings)
     checked = parse_thresholds(scenario, thresholds)
     spread = check_spread(spread)
@@ -74,17 +79,33 @@ def simulate(
         seed=seed_entropy(seq),
         draws=draws,
     )
+    point = point_forecasts(arrays, plan, seq)
+    scales = {i.id: (i.scale.min, i.scale.max) for i in scenario.issues}
+    intervals: dict[str, dict[str, dict[float, tuple[float, float]]]] = {}
+    if calibration is not None:
+        variants = {m.key: getattr(m.params, "variant", None) for m in plan}
+        for key, values in point.items():
+            per_issue = {
+                issue: calibration.intervals(
+                    key, float(values[i]), scales[issue], variant=variants.get(key)
+                )
+                for i, issue in enumerate(arrays.issue_ids)
+            }
+            if any(per_issue.values()):
+                intervals[key] = {k: v for k, v in per_issue.items() if v}
     return Simulation(
         provenance=provenance,
         title=scenario.scenario.title,
         actors=arrays.actor_ids,
         issues=arrays.issue_ids,
-        scales={i.id: (i.scale.min, i.scale.max) for i in scenario.issues},
+        scales=scales,
         observed={i.id: (i.outcome.value if i.outcome else None) for i in scenario.issues},
         spread=spread,
         block_size=BLOCK_SIZE,
         factors=tuple(f.describe() for f in factors),
-        point=point_forecasts(arrays, plan, seq),
+        point=point,
         thresholds=checked,
         result=result,
+        calibration=calibration.info if calibration is not None else None,
+        calibrated=intervals,
     )

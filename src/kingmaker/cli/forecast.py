@@ -133,7 +133,69 @@ def show_forecast(sc, result) -> None:
             dynamic.append(f"{run.label} {counts}")
     if dynamic:
         out.print(f"[dim]Rounds run: {'; '.join(dynamic)}[/dim]", soft_wrap=True)
+    _print_calibrated(sc, result)
     _print_meanings(sc, result)
+
+
+def shown_level(calibration) -> float:
+    """The level the tables show: 80% when the calibration has it."""
+    return 0.8 if 0.8 in calibration.levels else max(calibration.levels)
+
+
+def calibrated_note(calibration, what: str) -> str:
+    """One line saying what a calibrated interval is, beside the Monte Carlo ones."""
+    from ..results.calibration import level_percent
+
+    levels = ", ".join(level_percent(x) for x in calibration.levels)
+    return (
+        f"[dim]Calibrated on DEU III: {what} +- the model's absolute error on DEU III's "
+        f"{calibration.n_cases} EU decisions (conformal; levels {levels}; calibration "
+        f"{calibration.fingerprint[:12]}), rescaled to each issue's scale: the model's own "
+        "error, which Monte Carlo intervals (input uncertainty only) leave out.[/dim]"
+    )
+
+
+def _print_calibrated(sc, result) -> None:
+    """Each calibrated model's interval per issue (nothing without a calibration)."""
+    print_calibrated(
+        sc,
+        result.calibration,
+        [(run.label, lambda issue, run=run: run.issue(issue).calibrated) for run in result.runs],
+        "the forecast",
+    )
+
+
+def print_calibrated(sc, cal, models, around: str) -> None:
+    """A table of calibrated intervals, models as rows and issues as columns (as in the
+    forecast table), for ``models``: (label, issue id -> {level: (low, high)}) pairs; nothing
+    without a calibration or a calibrated model."""
+    from rich import box
+    from rich.table import Table
+
+    from ..results.calibration import level_percent
+
+    shown = [(label, get) for label, get in models if any(get(i.id) for i in sc.issues)]
+    if cal is None or not shown:
+        return
+    level = shown_level(cal)
+    table = Table(
+        title=f"{level_percent(level)} calibrated (DEU III)",
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+    )
+    table.add_column("Model", no_wrap=True)
+    for issue in sc.issues:
+        table.add_column(issue.id, justify="right", no_wrap=True)
+    for label, get in shown:
+        cells = [label]
+        for issue in sc.issues:
+            d = decimals_for(issue.scale.min, issue.scale.max)
+            iv = get(issue.id).get(level)
+            cells.append(f"{fmt(iv[0], d)}-{fmt(iv[1], d)}" if iv else "-")
+        table.add_row(*cells)
+    out.print()
+    out.print(table)
+    out.print(calibrated_note(cal, around), soft_wrap=True)
 
 
 def _print_meanings(sc, result) -> None:

@@ -147,6 +147,8 @@ def show_simulation(sc, result) -> None:
         + (f", spread {result.spread:g}" if result.spread else "")
         + "[/dim]"
     )
+    from .forecast import print_calibrated
+
     dynamic = any(m.dynamic for m in result.models)
     table = Table(title=title, title_justify="left")
     table.add_column("Issue", overflow="fold", max_width=24)
@@ -174,6 +176,21 @@ def show_simulation(sc, result) -> None:
             cells.append(fmt(issue.outcome.value if issue.outcome else None, d) if k == 0 else "")
             table.add_row(*cells, end_section=k == len(result.model_keys) - 1)
     out.print(table)
+    out.print(
+        "[dim]80% and 95% interval: over the Monte Carlo draws, the uncertainty of the inputs "
+        "only.[/dim]",
+        soft_wrap=True,
+    )
+    if result.calibrated:
+        print_calibrated(
+            sc,
+            result.calibration,
+            [
+                (key, lambda issue, key=key: result.calibrated_intervals(key, issue))
+                for key in result.model_keys
+            ],
+            "the point forecast",
+        )
     if result.thresholds:
         table = Table(
             title="Probability that the outcome lands above / below a threshold",

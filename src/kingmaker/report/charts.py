@@ -172,6 +172,29 @@ def _scale_axis(fig, issue: str, scale: tuple[float, float], labels: Labels, **w
 # --------------------------------------------------------------------------- forecast
 
 
+#: The calibrated band is drawn dashed in this colour, apart from the blue Monte Carlo ones.
+CALIBRATED_COLOUR = "rgba(214,39,40,0.9)"
+
+
+def calibrated_band(
+    forecast: Forecast, issue: str
+) -> tuple[str, list[tuple[str, tuple[float, float]]]] | None:
+    """The calibrated interval the charts draw (80% when the calibration has it): its label
+    and, per model that has one, (key, (low, high)); None without calibration."""
+    cal = forecast.calibration
+    if cal is None or not cal.levels:
+        return None
+    level = 0.8 if 0.8 in cal.levels else max(cal.levels)
+    pairs = []
+    for run in forecast.runs:
+        iv = run.issue(issue).calibrated.get(level)
+        if iv is not None:
+            pairs.append((run.key, iv))
+    if not pairs:
+        return None
+    return f"{level * 100:g}% calibrated (DEU III)", pairs
+
+
 def forecast_chart(
     forecast: Forecast,
     simulation: Simulation | None = None,
@@ -184,7 +207,8 @@ def forecast_chart(
     observed outcome marked. ``issue`` defaults to the first issue of the forecast.
 
     Traces, in order: ``actors``, one per model (``x`` its forecast), ``80% interval`` and
-    ``95% interval`` (when simulated), ``status quo``, ``observed``.
+    ``95% interval`` (when simulated), ``80% calibrated (DEU III)`` (dashed, when the forecast
+    carries calibrated intervals), ``status quo``, ``observed``.
     """
     issue = issue or forecast.issues[0]
     if issue not in forecast.issues:
@@ -262,6 +286,25 @@ def forecast_chart(
                 mode="markers",
                 marker={"symbol": "line-ns", "size": 14, "line": {"width": 2, "color": "#111"}},
                 hovertemplate="%{y} median of the draws: %{x:." + str(d) + "f}<extra></extra>",
+            )
+        )
+    cal = calibrated_band(forecast, issue)
+    if cal is not None:
+        name, pairs = cal
+        xs = []
+        ys = []
+        for k, (a, b) in pairs:
+            xs += [a, b, None]
+            ys += [k, k, None]
+        fig.add_trace(
+            go.Scatter(
+                name=name,
+                x=xs,
+                y=ys,
+                mode="lines+markers",
+                line={"width": 2, "dash": "dash", "color": CALIBRATED_COLOUR},
+                marker={"symbol": "line-ns", "size": 12, "line": {"width": 2}},
+                hoverinfo="x+name",
             )
         )
     marks = (

@@ -168,6 +168,9 @@ def build_context(inputs: ReportInputs) -> dict[str, Any]:
         return name
 
     dyn = charts.dynamic_runs(fc)
+    cal = fc.calibration
+    calibrated = cal is not None and any(f.calibrated for r in fc.runs for f in r.issues)
+    cal_level = (0.8 if 0.8 in cal.levels else max(cal.levels)) if cal and calibrated else None
     issues = []
     for issue in sc.issues:
         i = issue.id
@@ -181,6 +184,9 @@ def build_context(inputs: ReportInputs) -> dict[str, Any]:
                 row["median"] = fmt(dist.median, d)
                 row["i80"] = f"{fmt(dist.interval80[0], d)}\u2013{fmt(dist.interval80[1], d)}"
                 row["i95"] = f"{fmt(dist.interval95[0], d)}\u2013{fmt(dist.interval95[1], d)}"
+            civ = run.issue(i).calibrated.get(cal_level) if cal_level is not None else None
+            if civ is not None:
+                row["c"] = f"{fmt(civ[0], d)}\u2013{fmt(civ[1], d)}"
             summary.append(row)
         entry: dict[str, Any] = {
             "id": i,
@@ -285,6 +291,16 @@ def build_context(inputs: ReportInputs) -> dict[str, Any]:
         "provenance": _provenance(inputs),
         "figures": figures,
         "simulated": sim is not None,
+        "calibrated": (
+            {
+                "label": f"{cal_level * 100:g}% calibrated (DEU III)",
+                "n_cases": cal.n_cases,
+                "method": cal.method,
+                "fingerprint": cal.fingerprint,
+            }
+            if cal is not None and cal_level is not None
+            else None
+        ),
         "draws": sim.draws if sim else 0,
         "generated": _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
     }

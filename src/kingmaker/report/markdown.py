@@ -37,6 +37,14 @@ def _table(head: list[str], rows: list[list[str]]) -> str:
     return "\n".join(lines)
 
 
+def _calibrated_level(fc) -> float | None:
+    """The level the calibrated column shows (80% when there); None without intervals."""
+    cal = fc.calibration
+    if cal is None or not any(f.calibrated for r in fc.runs for f in r.issues):
+        return None
+    return 0.8 if 0.8 in cal.levels else max(cal.levels)
+
+
 def _pyplot():
     import matplotlib
 
@@ -51,6 +59,8 @@ def _forecast_png(inputs: ReportInputs, labels: charts.Labels, issue: str, path:
     fc, sim = inputs.forecast, inputs.simulation
     lo, hi = fc.scales[issue]
     rows = [r.key for r in fc.runs]
+    band = charts.calibrated_band(fc, issue)
+    cal_level = _calibrated_level(fc) if band is not None else None
     fig, ax = plt.subplots(figsize=(8, 1.2 + 0.45 * (len(rows) + 1)), dpi=110)
     start = fc.runs[0].issue(issue).trajectory[0]
     weights = np.array(
@@ -68,6 +78,9 @@ def _forecast_png(inputs: ReportInputs, labels: charts.Labels, issue: str, path:
             d = sim.summary(run.key, issue).distribution
             ax.plot(d.interval95, [y, y], color=col, lw=1.5, alpha=0.5)
             ax.plot(d.interval80, [y, y], color=col, lw=6, alpha=0.5)
+        civ = run.issue(issue).calibrated.get(cal_level) if cal_level is not None else None
+        if civ is not None:
+            ax.plot(civ, [y - 0.22, y - 0.22], color="tab:red", ls="--", lw=1.5, marker="|")
         ax.scatter([run.issue(issue).forecast], [y], marker="D", color=col, zorder=3)
     for name, value, style in (
         ("status quo", labels.status_quo.get(issue), ":"),
@@ -126,6 +139,7 @@ def render_markdown(inputs: ReportInputs, images: str | None) -> str:
     out += ["## Headline", ""]
     for h in issue_headlines(fc, sim, labels, adv):
         out += [f"**{md(h.issue)}: {md(h.question)}** {md(h.text)}", ""]
+    cal_level = _calibrated_level(fc)
     for issue in sc.issues:
         i = issue.id
         d = decimals_for(*fc.scales[i])
@@ -143,9 +157,22 @@ def render_markdown(inputs: ReportInputs, images: str | None) -> str:
                 ]
             elif sim is not None:
                 row += ["-", "-"]
+            if cal_level is not None:
+                civ = run.issue(i).calibrated.get(cal_level)
+                row.append(f"{fmt(civ[0], d)}-{fmt(civ[1], d)}" if civ else "-")
             rows.append(row)
         head = ["Model", "Forecast"] + (["Median of draws", "80% interval"] if sim else [])
+        if cal_level is not None:
+            head.append(f"{cal_level * 100:g}% calibrated (DEU III)")
         out += [_table(head, rows), ""]
+        if sim is not None:
+            out += ["Monte Carlo intervals: the uncertainty of the inputs only.", ""]
+        if cal_level is not None and fc.calibration is not None:
+            out += [
+                f"Calibrated on DEU III: the forecast +- the model's own error on "
+                f"{fc.calibration.n_cases} EU decisions (conformal), rescaled to the scale.",
+                "",
+            ]
         if sim is not None:
             if images:
                 out += [f"![distribution of {md(i)}]({images}/distribution-{i}.png)", ""]

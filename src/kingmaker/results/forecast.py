@@ -12,6 +12,13 @@ from typing import Any, ClassVar
 
 import numpy as np
 
+from .calibration import (
+    CalibrationInfo,
+    Intervals,
+    calibrated_columns,
+    intervals_from_json,
+    intervals_to_json,
+)
 from .record import Provenance, Record, check_kind, floats, head, jsonable, number, optional
 
 
@@ -26,6 +33,8 @@ class IssueForecast:
     converged: bool
     stop_reason: str
     extras: Mapping[str, Any] = field(default_factory=dict)
+    #: Intervals calibrated on a backtest (level -> (low, high)); empty without calibration.
+    calibrated: Intervals = field(default_factory=dict)
 
 
 @dataclass(frozen=True, eq=False)
@@ -69,6 +78,8 @@ class Forecast(Record):
     observed: Mapping[str, float | None]
     scales: Mapping[str, tuple[float, float]]
     runs: tuple[ModelRun, ...]
+    #: The calibration the issues' ``calibrated`` intervals come from (None: none shown).
+    calibration: CalibrationInfo | None = None
 
     @property
     def scenario(self) -> str:
@@ -109,6 +120,7 @@ class Forecast(Record):
                     "converged": bool(f.converged),
                     "stop_reason": f.stop_reason,
                     **({"extras": jsonable(f.extras)} if f.extras else {}),
+                    **({"calibrated": intervals_to_json(f.calibrated)} if f.calibrated else {}),
                 }
             lo, hi = self.scales[issue_id]
             issues.append(
@@ -138,6 +150,7 @@ class Forecast(Record):
             "seed": jsonable(self.seed),
             "scenario_hash": self.scenario_hash,
             "kingmaker_version": self.kingmaker_version,
+            **({"calibration": self.calibration.to_dict()} if self.calibration else {}),
         }
 
     @classmethod
@@ -157,6 +170,7 @@ class Forecast(Record):
                         converged=bool(f["converged"]),
                         stop_reason=f["stop_reason"],
                         extras=f.get("extras", {}),
+                        calibrated=intervals_from_json(f.get("calibrated")),
                     )
                 )
             runs.append(
@@ -178,10 +192,12 @@ class Forecast(Record):
             observed={i["id"]: optional(i.get("observed")) for i in doc["issues"]},
             scales={i["id"]: (float(i["scale"][0]), float(i["scale"][1])) for i in doc["issues"]},
             runs=tuple(runs),
+            calibration=CalibrationInfo.from_dict(doc.get("calibration")),
         )
 
     def to_frame(self):
-        """One row per (model, issue): forecast, observed outcome, error, rounds, convergence."""
+        """One row per (model, issue): forecast, observed outcome, error, rounds, convergence;
+        with a calibration, ``calibrated80_low`` / ``calibrated80_high`` per level."""
         import pandas as pd
 
         rows = []
@@ -200,6 +216,7 @@ class Forecast(Record):
                         "rounds": f.rounds,
                         "converged": f.converged,
                         "stop_reason": f.stop_reason,
+                        **calibrated_columns(self.calibration, f.calibrated),
                     }
                 )
         return pd.DataFrame(rows)

@@ -10,12 +10,19 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 import numpy as np
 
 from ..errors import AnalysisError
+from .calibration import (
+    CalibrationInfo,
+    Intervals,
+    calibrated_columns,
+    intervals_from_json,
+    intervals_to_json,
+)
 from .numbers import UncertainNumber
 from .record import (
     ModelInfo,
@@ -91,6 +98,11 @@ class Simulation(Record):
     point: Mapping[str, np.ndarray]  # model key -> (m,) forecasts at the point values
     thresholds: tuple[Threshold, ...]
     result: Draws
+    #: The calibration the ``calibrated`` intervals come from (None: none shown).
+    calibration: CalibrationInfo | None = None
+    #: model key -> issue -> level -> (low, high): the point forecast plus or minus the
+    #: calibrated half-width (models the calibration does not cover are absent).
+    calibrated: Mapping[str, Mapping[str, Intervals]] = field(default_factory=dict)
 
     @property
     def scenario(self) -> str:
@@ -138,6 +150,10 @@ class Simulation(Record):
                 return self.result.inputs[:, f]
         raise KeyError(factor)
 
+    def calibrated_intervals(self, model: str, issue: str) -> Intervals:
+        """The model's calibrated intervals on the issue (empty when it has none)."""
+        return self.calibrated.get(model, {}).get(issue, {})
+
     def summary(self, model: str, issue: str) -> OutcomeSummary:
         i = self._column(model, issue)
         ts = [t.value for t in self.thresholds if t.issue == issue]
@@ -159,7 +175,7 @@ class Simulation(Record):
                     "id": issue,
                     "scale": [lo, hi],
                     "observed": jsonable(self.observed[issue]),
-                    "models": {k: self.summary(k, issue).to_dict() for k in self.model_keys},
+                    "models": {k: self._model_dict(k, issue) for k in self.model_keys},
                 }
             )
         return {
@@ -180,7 +196,15 @@ class Simulation(Record):
             "issues": issues,
             "scenario_hash": self.scenario_hash,
             "kingmaker_version": self.kingmaker_version,
+            **({"calibration": self.calibration.to_dict()} if self.calibration else {}),
         }
+
+    def _model_dict(self, key: str, issue: str) -> dict[str, Any]:
+        doc = self.summary(key, issue).to_dict()
+        intervals = self.calibrated_intervals(key, issue)
+        if intervals:
+            doc["calibrated"] = intervals_to_json(intervals)
+        return doc
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), indent=2, allow_nan=False)
@@ -212,6 +236,16 @@ class Simulation(Record):
             point=point,
             thresholds=tuple(Threshold(t["issue"], float(t["value"])) for t in doc["thresholds"]),
             result=Draws.from_arrays(arrays or {}, keys),
+            calibration=CalibrationInfo.from_dict(doc.get("calibration")),
+            calibrated={
+                k: {
+                    i["id"]: intervals_from_json(i["models"][k]["calibrated"])
+                    for i in doc["issues"]
+                    if i["models"][k].get("calibrated")
+                }
+                for k in keys
+                if any(i["models"][k].get("calibrated") for i in doc["issues"])
+            },
         )
 
     def summary_frame(self):
@@ -240,6 +274,7 @@ class Simulation(Record):
                     "rounds_mean": s.rounds_mean,
                     "observed": self.observed[issue],
                     "draws": d.draws,
+                    **calibrated_columns(self.calibration, self.calibrated_intervals(key, issue)),
                 }
                 for t in self.thresholds:
                     row.setdefault(f"P(>{t.value:g})", None)
