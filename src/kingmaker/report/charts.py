@@ -195,6 +195,20 @@ def calibrated_band(
     return f"{level * 100:g}% calibrated (DEU III)", pairs
 
 
+def _interval(dist, name: str) -> tuple[float, float]:
+    return dist.interval80 if name.startswith("80") else dist.interval95
+
+
+def _segments(pairs) -> tuple[list[float | None], list[str | None]]:
+    """One horizontal segment per (model, (low, high)): Plotly lines broken by None."""
+    xs: list[float | None] = []
+    ys: list[str | None] = []
+    for k, (a, b) in pairs:
+        xs += [a, b, None]
+        ys += [k, k, None]
+    return xs, ys
+
+
 def forecast_chart(
     forecast: Forecast,
     simulation: Simulation | None = None,
@@ -261,13 +275,9 @@ def forecast_chart(
     if simulation is not None:
         sim_keys = [k for k in keys if k in simulation.model_keys]
         for name, width, alpha in (("95% interval", 3, 0.35), ("80% interval", 9, 0.55)):
-            xs: list[float | None] = []
-            ys: list[str | None] = []
-            for k in sim_keys:
-                dist = simulation.summary(k, issue).distribution
-                a, b = dist.interval80 if name.startswith("80") else dist.interval95
-                xs += [a, b, None]
-                ys += [k, k, None]
+            xs, ys = _segments(
+                (k, _interval(simulation.summary(k, issue).distribution, name)) for k in sim_keys
+            )
             fig.add_trace(
                 go.Scatter(
                     name=name,
@@ -291,11 +301,7 @@ def forecast_chart(
     cal = calibrated_band(forecast, issue)
     if cal is not None:
         name, pairs = cal
-        xs = []
-        ys = []
-        for k, (a, b) in pairs:
-            xs += [a, b, None]
-            ys += [k, k, None]
+        xs, ys = _segments(pairs)
         fig.add_trace(
             go.Scatter(
                 name=name,
