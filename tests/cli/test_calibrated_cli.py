@@ -85,3 +85,22 @@ def test_csv_columns(capsys):
         capsys, "simulate", "-m", "compromise", "--draws", "20", "--format", "csv", "--no-save"
     )
     assert "calibrated80_low" in out.splitlines()[0]
+
+
+@pytest.mark.parametrize("columns", ["200", "80", "50"])
+def test_many_issues_every_interval_printed_whole(capsys, monkeypatch, columns):
+    """cop21 has 13 issues: at any width the table takes a layout that prints each interval
+    in full (an 80-column terminal once got "4.7-90…" cells)."""
+    monkeypatch.setenv("COLUMNS", columns)
+    cop21 = str(DATA / "anchors" / "decide" / "cop21.csv")
+    args = ("forecast", cop21, "-m", "compromise", "-m", "median", "--no-save")
+    code, out, err = run(capsys, *args)
+    assert code == 0, err
+    assert "…" not in out.split("80% calibrated (DEU III)")[1].split("Calibrated on")[0]
+    code, doc, _ = run(capsys, *args, "--format", "json")
+    issues = json.loads(doc)["issues"]
+    assert len(issues) == 13
+    for issue in issues:
+        for model in ("compromise", "median"):
+            lo, hi = issue["models"][model]["calibrated"]["0.8"]
+            assert f"{lo:.1f}-{hi:.1f}" in out, (issue["id"], model)

@@ -112,6 +112,17 @@ def _forecast_tables(sc, result, title: str, shared_scale: str | None):
     yield long
 
 
+def first_fitting(tables):
+    """The first of ``tables`` (layouts of the same numbers) whose natural width fits the
+    terminal, else the last: numbers are never cut to fit."""
+    table = None
+    for table in tables:
+        natural = out.measure(table, options=out.options.update(max_width=10_000)).maximum
+        if natural <= out.width:
+            break
+    return table
+
+
 def show_forecast(sc, result) -> None:
     scales = {(i.scale.min, i.scale.max, i.scale.unit) for i in sc.issues}
     shared = None
@@ -120,11 +131,7 @@ def show_forecast(sc, result) -> None:
         shared = f"{lo:g}-{hi:g}" + (f" {unit}" if unit else "")
     title = f"{sc.scenario.title}  [dim]({sc.id}"
     title += f"; every issue on {shared})[/dim]" if shared else ")[/dim]"
-    for table in _forecast_tables(sc, result, title, shared):
-        natural = out.measure(table, options=out.options.update(max_width=10_000)).maximum
-        if natural <= out.width:
-            break
-    out.print(table)
+    out.print(first_fitting(_forecast_tables(sc, result, title, shared)))
     dynamic = []
     for run in result.runs:
         rounds = [run.issue(i).rounds for i in sc.issue_ids]
@@ -166,36 +173,59 @@ def _print_calibrated(sc, result) -> None:
 
 
 def print_calibrated(sc, cal, models, around: str) -> None:
-    """A table of calibrated intervals, models as rows and issues as columns (as in the
-    forecast table), for ``models``: (label, issue id -> {level: (low, high)}) pairs; nothing
-    without a calibration or a calibrated model."""
-    from rich import box
-    from rich.table import Table
-
+    """A table of calibrated intervals for ``models``: (label, issue id -> {level: (low, high)})
+    pairs; nothing without a calibration or a calibrated model. Laid out as the forecast
+    table is (issues as rows, then models as rows, then one row per issue and model), the
+    first layout that fits the terminal."""
     from ..results.calibration import level_percent
 
     shown = [(label, get) for label, get in models if any(get(i.id) for i in sc.issues)]
     if cal is None or not shown:
         return
     level = shown_level(cal)
-    table = Table(
-        title=f"{level_percent(level)} calibrated (DEU III)",
-        title_justify="left",
-        box=box.SIMPLE_HEAD,
-    )
-    table.add_column("Model", no_wrap=True)
-    for issue in sc.issues:
-        table.add_column(issue.id, justify="right", no_wrap=True)
-    for label, get in shown:
-        cells = [label]
-        for issue in sc.issues:
-            d = decimals_for(issue.scale.min, issue.scale.max)
-            iv = get(issue.id).get(level)
-            cells.append(f"{fmt(iv[0], d)}-{fmt(iv[1], d)}" if iv else "-")
-        table.add_row(*cells)
+    title = f"{level_percent(level)} calibrated (DEU III)"
+
+    def interval(issue, get) -> str:
+        d = decimals_for(issue.scale.min, issue.scale.max)
+        iv = get(issue.id).get(level)
+        return f"{fmt(iv[0], d)}-{fmt(iv[1], d)}" if iv else "-"
+
     out.print()
-    out.print(table)
+    out.print(first_fitting(_calibrated_tables(sc, shown, title, interval)))
     out.print(calibrated_note(cal, around), soft_wrap=True)
+
+
+def _calibrated_tables(sc, shown, title: str, interval):
+    """The calibrated intervals in three layouts, as :func:`_forecast_tables`."""
+    from rich import box
+    from rich.table import Table
+
+    def new_table():
+        return Table(title=title, title_justify="left", box=box.SIMPLE_HEAD)
+
+    by_issue = new_table()
+    by_issue.add_column("Issue", no_wrap=True, style="bold")
+    for label, _ in shown:
+        by_issue.add_column(label.replace(":", "\n"), justify="right", no_wrap=True)
+    for issue in sc.issues:
+        by_issue.add_row(issue.id, *[interval(issue, get) for _, get in shown])
+    yield by_issue
+
+    by_model = new_table()
+    by_model.add_column("Model", no_wrap=True, style="bold")
+    for issue in sc.issues:
+        by_model.add_column(issue.id, justify="right", no_wrap=True)
+    for label, get in shown:
+        by_model.add_row(label, *[interval(issue, get) for issue in sc.issues])
+    yield by_model
+
+    long = new_table()
+    for name in ("Issue", "Model", "Interval"):
+        long.add_column(name, justify="right" if name == "Interval" else "left", no_wrap=True)
+    for issue in sc.issues:
+        for k, (label, get) in enumerate(shown):
+            long.add_row(issue.id if k == 0 else "", label, interval(issue, get))
+    yield long
 
 
 def _print_meanings(sc, result) -> None:
