@@ -172,7 +172,8 @@ def test_simulate_table(capsys):
     assert code == 0
     for text in (
         "200 draws, seed 7, 9 uncertain numbers",
-        "80% interval",
+        "80%",  # the header "80% interval", on two lines when the terminal is narrow
+        "interval",
         "compromise",
         "Probability that the outcome lands above / below",
         "troops",
@@ -359,3 +360,23 @@ def test_progress_bar_only_on_a_terminal_and_after_the_delay():
     with progress_bar("simulating", Console(file=quick, force_terminal=True), delay=60) as p:
         p(1000, 1000)
     assert quick.getvalue() == ""
+
+
+@pytest.mark.parametrize("columns", ["200", "80"])
+def test_simulate_table_prints_every_interval_whole(capsys, monkeypatch, columns):
+    """The flagship with its six default models: at 80 columns the table lays issues out as
+    heading rows, so no interval is cut (it once printed "33.0-39…")."""
+    monkeypatch.setenv("COLUMNS", columns)
+    args = ("simulate", "--draws", "40", "--seed", "11", "--no-save")
+    code, out, err = run(capsys, *args)
+    assert code == 0, err
+    table = out.split("80% and 95% interval")[0]
+    assert "…" not in table
+    code, doc, _ = run(capsys, *args, "--format", "json")
+    issues = json.loads(doc)["issues"]
+    for issue in issues:
+        assert issue["id"] in table
+        for model, s in issue["models"].items():
+            for key in ("interval80", "interval95"):
+                lo, hi = s[key]
+                assert f"{lo:.1f}-{hi:.1f}" in table, (issue["id"], model, key)

@@ -137,6 +137,48 @@ def simulate(
         show_simulation(sc, result)
 
 
+def _simulation_tables(sc, result):
+    """The simulation summary in two layouts of the same numbers: an issue column, then (when
+    that is too wide) each issue as a heading row above its models, which fits 80 columns;
+    numbers are never cut."""
+    from rich import box
+    from rich.table import Table
+
+    dynamic = any(m.dynamic for m in result.models)
+    heads = ["Point", "Median", "80% interval", "95% interval"]
+    heads += ["Converged"] if dynamic else []
+    for headed in (False, True):
+        table = Table(box=box.SIMPLE_HEAD)
+        if not headed:
+            table.add_column("Issue", no_wrap=True, style="bold")
+        table.add_column("Model", no_wrap=not headed, overflow="fold")
+        for head in heads:
+            label = {"Converged": "Con-\nverged"}.get(head, head.replace(" ", "\n"))
+            table.add_column(label if headed else head, justify="right", no_wrap=True)
+        table.add_column("Observed", justify="right", style="bold", no_wrap=True)
+        for issue in sc.issues:
+            d = decimals_for(issue.scale.min, issue.scale.max)
+            observed = fmt(issue.outcome.value if issue.outcome else None, d)
+            if headed:
+                table.add_row(f"[bold]{issue.id}[/bold]", *[""] * len(heads), observed)
+            for k, key in enumerate(result.model_keys):
+                s = result.summary(key, issue.id)
+                dist = s.distribution
+                cells = [] if headed else [issue.id if k == 0 else ""]
+                cells += [
+                    f"  {key}" if headed else key,
+                    fmt(s.point, d),
+                    fmt(dist.median, d),
+                    f"{fmt(dist.interval80[0], d)}-{fmt(dist.interval80[1], d)}",
+                    f"{fmt(dist.interval95[0], d)}-{fmt(dist.interval95[1], d)}",
+                ]
+                if dynamic:
+                    cells.append(f"{s.converged:.0%}")
+                cells.append(observed if k == 0 and not headed else "")
+                table.add_row(*cells, end_section=k == len(result.model_keys) - 1)
+        yield table
+
+
 def show_simulation(sc, result) -> None:
     from rich.table import Table
 
@@ -147,35 +189,10 @@ def show_simulation(sc, result) -> None:
         + (f", spread {result.spread:g}" if result.spread else "")
         + "[/dim]"
     )
-    from .forecast import print_calibrated
+    from .forecast import first_fitting, print_calibrated
 
-    dynamic = any(m.dynamic for m in result.models)
-    table = Table(title=title, title_justify="left")
-    table.add_column("Issue", overflow="fold", max_width=24)
-    table.add_column("Model")
-    for col in ("Point", "Median", "80% interval", "95% interval"):
-        table.add_column(col, justify="right")
-    if dynamic:
-        table.add_column("Converged", justify="right")
-    table.add_column("Observed", justify="right", style="bold")
-    for issue in sc.issues:
-        d = decimals_for(issue.scale.min, issue.scale.max)
-        for k, key in enumerate(result.model_keys):
-            s = result.summary(key, issue.id)
-            dist = s.distribution
-            cells = [
-                f"[bold]{issue.id}[/bold]" if k == 0 else "",
-                key,
-                fmt(s.point, d),
-                fmt(dist.median, d),
-                f"{fmt(dist.interval80[0], d)}-{fmt(dist.interval80[1], d)}",
-                f"{fmt(dist.interval95[0], d)}-{fmt(dist.interval95[1], d)}",
-            ]
-            if dynamic:
-                cells.append(f"{s.converged:.0%}")
-            cells.append(fmt(issue.outcome.value if issue.outcome else None, d) if k == 0 else "")
-            table.add_row(*cells, end_section=k == len(result.model_keys) - 1)
-    out.print(table)
+    out.print(title)  # above the table, not its title: a title wraps to the table's width
+    out.print(first_fitting(_simulation_tables(sc, result)))
     out.print(
         "[dim]80% and 95% interval: over the Monte Carlo draws, the uncertainty of the inputs "
         "only.[/dim]",
