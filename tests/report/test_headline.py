@@ -66,3 +66,28 @@ def test_models_at_one_value_are_said_to_agree():
     (h,) = issue_headlines(f, None, sc)
     assert len(set(round(x, 1) for x in h.forecasts.values())) == 1
     assert f"The models agree: every forecast is {h.forecasts['compromise']:.1f}." in h.text
+
+
+def test_headline_gives_the_reach_of_the_calibrated_intervals(flagship):
+    """The headline says how far the models' own error (DEU III) takes the outcome, beside
+    the Monte Carlo range; computed here from the record's intervals."""
+    f = flagship.forecast
+    assert f.calibration is not None  # the package ships the DEU III calibration
+    heads = {h.issue: h for h in issue_headlines(f, flagship.simulation, flagship.scenario)}
+    for issue, h in heads.items():
+        ivs = [r.issue(issue).calibrated[0.8] for r in f.runs if r.issue(issue).calibrated]
+        lo, hi = min(iv[0] for iv in ivs), max(iv[1] for iv in ivs)
+        assert h.calibrated == (lo, hi)
+        assert lo < h.interval80[0] and h.interval80[1] < hi  # wider than the draws' range
+        assert (
+            f"With the models' own error on {f.calibration.n_cases} past EU decisions (DEU III), "
+            f"their 80% calibrated intervals reach from {lo:.1f} to {hi:.1f}."
+        ) in h.text
+
+
+def test_headline_without_calibration_says_nothing_of_it(flagship):
+    import dataclasses
+
+    f = dataclasses.replace(flagship.forecast, calibration=None)
+    (h, *_) = issue_headlines(f, flagship.simulation, flagship.scenario)
+    assert h.calibrated is None and "calibrated" not in h.text

@@ -1,10 +1,11 @@
 """The report's headline: one paragraph per issue, in plain words, from the results.
 
 For each issue: the most likely outcome in the words of the issue's labelled scale, how far
-the models agree, the 80% range over the Monte Carlo draws, the observed outcome where one is
-recorded, and, with an advice record, what the actor can change on the issue and at what
-cost. :func:`issue_headlines` gives the parts as data (the tests and the templates read
-them); :attr:`IssueHeadline.text` joins them into the paragraph.
+the models agree, the 80% range over the Monte Carlo draws, the reach of the models' 80%
+intervals calibrated on DEU III (their own error, which the draws leave out), the observed
+outcome where one is recorded, and, with an advice record, what the actor can change on the
+issue and at what cost. :func:`issue_headlines` gives the parts as data (the tests and the
+templates read them); :attr:`IssueHeadline.text` joins them into the paragraph.
 """
 
 from __future__ import annotations
@@ -49,6 +50,10 @@ class IssueHeadline:
     actor: str | None = None
     lever: Lever | None = None
     decimals: int = 1
+    #: From the lowest to the highest bound of the models' calibrated intervals at ``level``.
+    calibrated: tuple[float, float] | None = None
+    calibrated_level: float = 0.8
+    calibrated_cases: int = 0
 
     @property
     def spread(self) -> float:
@@ -98,6 +103,13 @@ class IssueHeadline:
         if self.interval80 is not None:
             a, b = self.interval80
             parts.append(f"80% of the simulated outcomes fall between {fmt(a, d)} and {fmt(b, d)}.")
+        if self.calibrated is not None:
+            a, b = self.calibrated
+            parts.append(
+                f"With the models' own error on {self.calibrated_cases} past EU decisions "
+                f"(DEU III), their {percent(self.calibrated_level)} calibrated intervals reach "
+                f"from {fmt(a, d)} to {fmt(b, d)}."
+            )
         if self.observed is not None:
             said = ""
             if self.observed_label is not None:
@@ -163,6 +175,15 @@ def best_lever(advice: Advice, issue: str) -> Lever | None:
     return best[1] if best else None
 
 
+def _calibrated(forecast: Forecast, issue: str, level: float) -> tuple[float, float] | None:
+    """The lowest low and highest high of the models' calibrated intervals at ``level``."""
+    ivs = [r.issue(issue).calibrated.get(level) for r in forecast.runs]
+    ivs = [iv for iv in ivs if iv is not None]
+    if not ivs:
+        return None
+    return min(iv[0] for iv in ivs), max(iv[1] for iv in ivs)
+
+
 def _number(x: float | None) -> float:
     return math.nan if x is None else float(x)
 
@@ -176,6 +197,8 @@ def issue_headlines(
     """One :class:`IssueHeadline` per issue of the forecast (see the module docstring)."""
     labels = scenario if isinstance(scenario, Labels) else Labels.of(scenario)
     by_model = forecasts_by_model(forecast) or {}
+    cal = forecast.calibration
+    level = (0.8 if 0.8 in cal.levels else max(cal.levels)) if cal and cal.levels else 0.8
     out = []
     for issue in forecast.issues:
         scale = forecast.scales[issue]
@@ -217,6 +240,9 @@ def issue_headlines(
                 lever=best_lever(advice, issue) if advice is not None else None,
                 decimals=d,
                 _agreement=_agreement(finite, scale, labels, issue),
+                calibrated=_calibrated(forecast, issue, level) if cal else None,
+                calibrated_level=level,
+                calibrated_cases=cal.n_cases if cal else 0,
             )
         )
     return out
