@@ -177,8 +177,8 @@ def best_lever(advice: Advice, issue: str) -> Lever | None:
 
 def _calibrated(forecast: Forecast, issue: str, level: float) -> tuple[float, float] | None:
     """The lowest low and highest high of the models' calibrated intervals at ``level``."""
-    ivs = [r.issue(issue).calibrated.get(level) for r in forecast.runs]
-    ivs = [iv for iv in ivs if iv is not None]
+    found = (r.issue(issue).calibrated.get(level) for r in forecast.runs)
+    ivs = [iv for iv in found if iv is not None]
     if not ivs:
         return None
     return min(iv[0] for iv in ivs), max(iv[1] for iv in ivs)
