@@ -17,7 +17,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.browser import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, save_screenshot  # noqa: E402
 from tests.web.server import serve  # noqa: E402
 
 
@@ -38,10 +38,8 @@ def main(argv: list[str] | None = None) -> int:
         expect(status).to_contain_text("1 edit applied")
         page.locator("h1").scroll_into_view_if_needed()
         page.wait_for_timeout(400)  # Plotly's transition
-        args.output.parent.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(args.output))
+        save_screenshot(page, args.output)
         browser.close()
-    print(f"wrote {args.output}", file=sys.stderr)
     return 0
 
 

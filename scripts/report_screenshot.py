@@ -18,7 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.browser import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, save_screenshot  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -39,10 +39,8 @@ def main(argv: list[str] | None = None) -> int:
             page = browser.new_page(viewport={"width": 1200, "height": 820})
             page.goto(html.as_uri())
             page.wait_for_timeout(500)  # Plotly's first drawing
-            args.output.parent.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(args.output))
+            save_screenshot(page, args.output)
             browser.close()
-    print(f"wrote {args.output}", file=sys.stderr)
     return 0
 
 

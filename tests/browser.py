@@ -79,3 +79,12 @@ def browser_page(chromium):
         yield PageWatch(page)
     finally:
         context.close()
+
+
+def save_screenshot(page, output: Path) -> None:
+    """Write ``page``'s viewport to ``output`` (folders made), as the docs' scripts do."""
+    import sys
+
+    output.parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(output))
+    print(f"wrote {output}", file=sys.stderr)
