@@ -73,10 +73,12 @@ def test_bad_inputs_exit_2_and_store_untouched(capsys, scenario, tmp_path, name,
     bad = tmp_path / name
     bad.write_bytes(content)
     before = snapshot(scenario.parent / "sources")
+    original = scenario.read_bytes()
     code, _, err = run(capsys, "sources", "add", str(scenario), str(good), str(bad))
     assert code == 2
     assert name in err and says in err
     assert snapshot(scenario.parent / "sources") == before
+    assert scenario.read_bytes() == original  # not registered either
 
 
 def test_too_large_file(capsys, scenario, tmp_path, monkeypatch):
@@ -109,3 +111,48 @@ def test_flagship_mentions_and_timeline(capsys):
     assert june11["after_as_of"] and june11["source"] == "carlin-2020"
     april = next(e for e in events if e["date"] == "2020-04")
     assert "Pompeo" in april["sentence"] and "us" in april["actors"]
+
+
+def test_add_registers_in_the_scenario_file(capsys, scenario, tmp_path):
+    import yaml
+
+    original = scenario.read_text()
+    doc = tmp_path / "note.md"
+    doc.write_text("# A note on the talks\n\nThe Hashd met on 3 June 2020.\n")
+    argv = ["sources", "add", str(scenario), str(doc), "--date", "2020-06-05"]
+    code, out, _ = run(capsys, *argv, "--url", "https://example.org/n")
+    assert code == 0 and "registered in" in out and "note" in out
+    text = scenario.read_text()
+    assert text.startswith(original[: original.index("\nissues:\n")])  # comments, order kept
+    assert text.endswith(original[original.index("\nissues:\n") :])
+    entry = yaml.safe_load(text)["scenario"]["sources"][-1]
+    assert entry == {
+        "id": "note", "title": "A note on the talks", "date": "2020-06-05",
+        "url": "https://example.org/n", "file": "sources/note.txt",
+        "raw_file": "sources/note.raw.md",
+    }  # fmt: skip
+    code, out, _ = run(capsys, "sources", "list", str(scenario))
+    assert "sources/note.txt, original sources/note.raw.md (registered)" in out
+    code, out, _ = run(capsys, "validate", str(scenario))
+    assert code == 0, out
+    # the same document again: replaced in the store, not registered twice
+    code, out, _ = run(capsys, "sources", "add", str(scenario), str(doc), "--force")
+    assert code == 0 and "already registered" in out
+    assert scenario.read_text() == text
+
+
+def test_no_register_and_id_clash(capsys, scenario, tmp_path):
+    original = scenario.read_bytes()
+    doc = tmp_path / "note.txt"
+    doc.write_text("Iran and Iraq met on 3 June 2020.\n")
+    code, out, _ = run(capsys, "sources", "add", str(scenario), str(doc), "--no-register")
+    assert code == 0 and "registered" not in out and scenario.read_bytes() == original
+    code, out, _ = run(capsys, "sources", "list", str(scenario))
+    assert "note.txt, original note.raw.txt (stored, not yet registered" in out
+    # an id the scenario already uses for a source cited without a text
+    clash = tmp_path / "iraq-parliament-2020-01-05.txt"
+    clash.write_text("The parliament voted on 5 January 2020.\n")
+    before = snapshot(scenario.parent / "sources")
+    code, _, err = run(capsys, "sources", "add", str(scenario), str(clash), "--force")
+    assert code == 2 and "scenario.yaml" in " ".join(err.split()) and "already has a source" in err
+    assert scenario.read_bytes() == original and snapshot(scenario.parent / "sources") == before

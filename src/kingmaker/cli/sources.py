@@ -31,13 +31,21 @@ def sources_add(
     date: Annotated[str | None, typer.Option("--date", help="YYYY, YYYY-MM or YYYY-MM-DD")] = None,
     url: Annotated[str | None, typer.Option("--url")] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace a stored source.")] = False,
+    register: Annotated[
+        bool,
+        typer.Option(
+            "--register/--no-register",
+            help="Add the sources to the scenario file's `sources:` so evidence can cite them.",
+        ),
+    ] = True,
 ) -> None:
-    """Read documents, keep their main text and metadata beside the scenario (originals kept)."""
+    """Read documents, keep their main text and metadata beside the scenario (originals kept)
+    and register them in the scenario file's sources (comments and order kept)."""
     from ..sources.store import add_sources
 
     sc = load_source(scenario, None)
     overrides = {"title": title, "author": author, "date": date, "url": url}
-    stored = add_sources(sc, list(files), overrides=overrides, overwrite=force)
+    stored = add_sources(sc, list(files), overrides=overrides, overwrite=force, register=register)
     for s in stored:
         out.print(
             f"stored [bold]{s.id}[/bold] ({s.kind}): {s.title or 'no title'}"
@@ -45,6 +53,14 @@ def sources_add(
             f"{' (' + s.url + ')' if s.url else ''}",
             soft_wrap=True,
         )
+    if register and stored:
+        before = {s.id for s in sc.scenario.sources}
+        for label, ids in (
+            (f"registered in {sc.origin}", [s.id for s in stored if s.id not in before]),
+            ("already registered (entry left as it is)", [s.id for s in stored if s.id in before]),
+        ):
+            if ids:
+                out.print(f"{label}: {', '.join(ids)}", soft_wrap=True, markup=False)
 
 
 @sources_app.command("list")
