@@ -109,6 +109,26 @@ def test_flagship_mentions_and_timeline(capsys):
     assert "2020-04" in dates and "2020-06-03" in dates and "2020-06-11" in dates
     june11 = next(e for e in events if e["date"] == "2020-06-11")
     assert june11["after_as_of"] and june11["source"] == "carlin-2020"
+    # "on June 11" in an article dated 24 June 2020: the year is inferred, not relative
+    assert (june11["words"], june11["relative"], june11["year"]) == (
+        "on June 11",
+        False,
+        "inferred",
+    )
+    last_month = next(e for e in events if e["words"] == "last month")
+    assert (last_month["date"], last_month["relative"]) == ("2020-05", True)
+    code, out, _ = run(capsys, "sources", "timeline", "us-iraq-2020", "--format", "csv")
+    header = out.splitlines()[0].split(",")
+    assert header[:7] == [
+        "date",
+        "source",
+        "actors",
+        "words",
+        "relative",
+        "after_as_of",
+        "sentence",
+    ]
+    assert header[7] == "year"  # added at the end: the old columns keep their places
     april = next(e for e in events if e["date"] == "2020-04")
     assert "Pompeo" in april["sentence"] and "us" in april["actors"]
 

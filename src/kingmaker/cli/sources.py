@@ -161,10 +161,12 @@ def sources_timeline(
     if output_format is ListFormat.csv:
         buf = io.StringIO()
         w = csv.writer(buf)
-        w.writerow(["date", "source", "actors", "words", "relative", "after_as_of", "sentence"])
+        w.writerow(
+            ["date", "source", "actors", "words", "relative", "after_as_of", "sentence", "year"]
+        )
         for e in events:
             w.writerow([e.date, e.source, " ".join(e.actors), e.words, e.relative,
-                        e.after_as_of, e.sentence])  # fmt: skip
+                        e.after_as_of, e.sentence, e.year])  # fmt: skip
         sys.stdout.write(buf.getvalue())
         return
     from rich.table import Table
@@ -174,6 +176,10 @@ def sources_timeline(
         table.add_column(col, overflow="fold", max_width=width)
     for e in events:
         flag = " [red](after as_of)[/red]" if e.after_as_of else ""
+        if e.year == "unknown":
+            flag += " [yellow](year unknown)[/yellow]"
+        elif e.year == "inferred" and not e.relative:
+            flag += " (year inferred)"
         table.add_row(e.date + flag, e.source, ", ".join(e.actors), e.sentence)
     out.print(table)
 
