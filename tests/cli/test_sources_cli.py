@@ -176,3 +176,25 @@ def test_no_register_and_id_clash(capsys, scenario, tmp_path):
     code, _, err = run(capsys, "sources", "add", str(scenario), str(clash), "--force")
     assert code == 2 and "scenario.yaml" in " ".join(err.split()) and "already has a source" in err
     assert scenario.read_bytes() == original and snapshot(scenario.parent / "sources") == before
+
+
+def test_draft_skips_existing_actors_and_regions(capsys, scenario, tmp_path):
+    import yaml
+
+    seeds = [FLAGSHIP / "sources/epc-brief.raw.txt", FLAGSHIP / "sources/carlin-2020.raw.txt"]
+    text = scenario.read_text()  # give the Iraqi government the alias "Iraq"
+    scenario.write_text(
+        text.replace("aliases: [Iraqi government,", "aliases: [Iraq, Iraqi government,")
+    )
+    out_file = tmp_path / "draft.yaml"
+    argv = ["sources", "draft", *map(str, seeds), "-o", str(out_file)]
+    code, out, _ = run(capsys, *argv)
+    assert code == 0
+    names = [a["name"] for a in yaml.safe_load(out_file.read_text())["actors"]]
+    assert "Iraq" in names and "Iran" in names and "Middle East" not in names
+    code, out, _ = run(capsys, *argv, "--force", "--scenario", str(scenario))
+    assert code == 0 and "1 actors found" in out
+    names = [a["name"] for a in yaml.safe_load(out_file.read_text())["actors"]]
+    assert names == ["Syria"]  # every other name the seeds use is a flagship actor's (or a place)
+    code, out, _ = run(capsys, "sources", "mentions", str(scenario), "--format", "json")
+    assert [c["name"] for c in json.loads(out)["candidates"]] == []  # was Iraq 39, Middle East 3

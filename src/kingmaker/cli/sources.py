@@ -190,15 +190,26 @@ def sources_draft(
     output: Annotated[Path, typer.Option("--output", "-o", help="The draft scenario (YAML).")],
     scenario_id: Annotated[str, typer.Option("--id", help="The draft's scenario id.")] = "draft",
     force: Annotated[bool, typer.Option("--force", help="Replace the output file.")] = False,
+    scenario: Annotated[
+        str | None,
+        typer.Option(
+            "--scenario",
+            help="An existing scenario (file or embedded name): names that are already its "
+            "actors' names or aliases are not proposed as new actors.",
+        ),
+    ] = None,
 ) -> None:
     """A draft scenario from documents alone: actors, aliases, timeline, stance sentences;
-    every number left for the analyst (`kingmaker validate` lists them)."""
+    every number left for the analyst (`kingmaker validate` lists them). Regions and other
+    geographic terms are never proposed as actors."""
     from ..files import write_atomic
     from ..sources.draft import draft_scenario
+    from ..sources.mentions import actor_names
     from .common import output_path
 
     path = output_path(output, force)
-    text = draft_scenario(list(files), scenario_id=scenario_id)
+    known = actor_names(load_source(scenario, None)) if scenario else None
+    text = draft_scenario(list(files), scenario_id=scenario_id, known_actors=known)
     write_atomic(path, text, overwrite=force)
     n = text.count("\n  - id: ") - 1
     out.print(f"wrote {path}: {n} actors found; every number is left to fill (TO FILL)")
