@@ -120,3 +120,16 @@ def test_flagship_layout(tmp_path):
     at = original.index("\nissues:\n") + 1
     assert text[:at] + text[text.index("\nissues:\n") + 1 :] == original[:at] + original[at:]
     assert text.count("\n    - id: note\n") == 1
+
+
+def test_crlf_and_unended_last_line_kept(tmp_path):
+    f = tmp_path / "s.yaml"
+    crlf = WITH_LIST.replace("\n", "\r\n")
+    f.write_bytes(crlf.encode())
+    text, _ = plan_registration(f, [ENTRY])
+    assert text is not None and "\n" not in text.replace("\r\n", "")
+    assert text.startswith(crlf[: crlf.index("\r\n# a comment before")] + "    - id: note\r\n")
+    f.write_text(HEAD + "  sources:\n    - id: old\n      title: Old")  # no final newline
+    text, _ = plan_registration(f, [ENTRY])
+    assert text is not None
+    assert text.startswith(HEAD + "  sources:\n    - id: old\n      title: Old\n    - id: note\n")

@@ -46,7 +46,7 @@ def plan_registration(path: Path, entries: list[dict]) -> tuple[str | None, list
     with the same files (left as they are). Raises SourceError, naming the file, when an id is
     registered for another document or the file cannot be edited safely."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_bytes().decode("utf-8")  # as it is: CRLF line ends stay CRLF
     except (OSError, UnicodeDecodeError) as exc:
         raise _fail(path, f"it cannot be read ({exc})") from None
     is_json = path.suffix.lower() == ".json"
