@@ -73,10 +73,12 @@ def test_bad_inputs_exit_2_and_store_untouched(capsys, scenario, tmp_path, name,
     bad = tmp_path / name
     bad.write_bytes(content)
     before = snapshot(scenario.parent / "sources")
+    original = scenario.read_bytes()
     code, _, err = run(capsys, "sources", "add", str(scenario), str(good), str(bad))
     assert code == 2
     assert name in err and says in err
     assert snapshot(scenario.parent / "sources") == before
+    assert scenario.read_bytes() == original  # not registered either
 
 
 def test_too_large_file(capsys, scenario, tmp_path, monkeypatch):
@@ -107,5 +109,92 @@ def test_flagship_mentions_and_timeline(capsys):
     assert "2020-04" in dates and "2020-06-03" in dates and "2020-06-11" in dates
     june11 = next(e for e in events if e["date"] == "2020-06-11")
     assert june11["after_as_of"] and june11["source"] == "carlin-2020"
+    # "on June 11" in an article dated 24 June 2020: the year is inferred, not relative
+    assert (june11["words"], june11["relative"], june11["year"]) == (
+        "on June 11",
+        False,
+        "inferred",
+    )
+    last_month = next(e for e in events if e["words"] == "last month")
+    assert (last_month["date"], last_month["relative"]) == ("2020-05", True)
+    code, out, _ = run(capsys, "sources", "timeline", "us-iraq-2020", "--format", "csv")
+    header = out.splitlines()[0].split(",")
+    assert header[:7] == [
+        "date",
+        "source",
+        "actors",
+        "words",
+        "relative",
+        "after_as_of",
+        "sentence",
+    ]
+    assert header[7] == "year"  # added at the end: the old columns keep their places
     april = next(e for e in events if e["date"] == "2020-04")
     assert "Pompeo" in april["sentence"] and "us" in april["actors"]
+
+
+def test_add_registers_in_the_scenario_file(capsys, scenario, tmp_path):
+    import yaml
+
+    original = scenario.read_text()
+    doc = tmp_path / "note.md"
+    doc.write_text("# A note on the talks\n\nThe Hashd met on 3 June 2020.\n")
+    argv = ["sources", "add", str(scenario), str(doc), "--date", "2020-06-05"]
+    code, out, _ = run(capsys, *argv, "--url", "https://example.org/n")
+    assert code == 0 and "registered in" in out and "note" in out
+    text = scenario.read_text()
+    assert text.startswith(original[: original.index("\nissues:\n")])  # comments, order kept
+    assert text.endswith(original[original.index("\nissues:\n") :])
+    entry = yaml.safe_load(text)["scenario"]["sources"][-1]
+    assert entry == {
+        "id": "note", "title": "A note on the talks", "date": "2020-06-05",
+        "url": "https://example.org/n", "file": "sources/note.txt",
+        "raw_file": "sources/note.raw.md",
+    }  # fmt: skip
+    code, out, _ = run(capsys, "sources", "list", str(scenario))
+    assert "sources/note.txt, original sources/note.raw.md (registered)" in out
+    code, out, _ = run(capsys, "validate", str(scenario))
+    assert code == 0, out
+    # the same document again: replaced in the store, not registered twice
+    code, out, _ = run(capsys, "sources", "add", str(scenario), str(doc), "--force")
+    assert code == 0 and "already registered" in out
+    assert scenario.read_text() == text
+
+
+def test_no_register_and_id_clash(capsys, scenario, tmp_path):
+    original = scenario.read_bytes()
+    doc = tmp_path / "note.txt"
+    doc.write_text("Iran and Iraq met on 3 June 2020.\n")
+    code, out, _ = run(capsys, "sources", "add", str(scenario), str(doc), "--no-register")
+    assert code == 0 and "registered" not in out and scenario.read_bytes() == original
+    code, out, _ = run(capsys, "sources", "list", str(scenario))
+    assert "note.txt, original note.raw.txt (stored, not yet registered" in out
+    # an id the scenario already uses for a source cited without a text
+    clash = tmp_path / "iraq-parliament-2020-01-05.txt"
+    clash.write_text("The parliament voted on 5 January 2020.\n")
+    before = snapshot(scenario.parent / "sources")
+    code, _, err = run(capsys, "sources", "add", str(scenario), str(clash), "--force")
+    assert code == 2 and "scenario.yaml" in " ".join(err.split()) and "already has a source" in err
+    assert scenario.read_bytes() == original and snapshot(scenario.parent / "sources") == before
+
+
+def test_draft_skips_existing_actors_and_regions(capsys, scenario, tmp_path):
+    import yaml
+
+    seeds = [FLAGSHIP / "sources/epc-brief.raw.txt", FLAGSHIP / "sources/carlin-2020.raw.txt"]
+    text = scenario.read_text()  # give the Iraqi government the alias "Iraq"
+    scenario.write_text(
+        text.replace("aliases: [Iraqi government,", "aliases: [Iraq, Iraqi government,")
+    )
+    out_file = tmp_path / "draft.yaml"
+    argv = ["sources", "draft", *map(str, seeds), "-o", str(out_file)]
+    code, out, _ = run(capsys, *argv)
+    assert code == 0
+    names = [a["name"] for a in yaml.safe_load(out_file.read_text())["actors"]]
+    assert "Iraq" in names and "Iran" in names and "Middle East" not in names
+    code, out, _ = run(capsys, *argv, "--force", "--scenario", str(scenario))
+    assert code == 0 and "1 actors found" in out
+    names = [a["name"] for a in yaml.safe_load(out_file.read_text())["actors"]]
+    assert names == ["Syria"]  # every other name the seeds use is a flagship actor's (or a place)
+    code, out, _ = run(capsys, "sources", "mentions", str(scenario), "--format", "json")
+    assert [c["name"] for c in json.loads(out)["candidates"]] == []  # was Iraq 39, Middle East 3

@@ -41,3 +41,25 @@ def test_only_numbers_are_missing(draft):
     assert all("expected a number" in p.message for p in problems), problems[:3]
     assert "TO FILL" in draft
     assert "position: null" in draft and "capability: null" in draft
+
+
+def test_regions_are_not_actors(draft):
+    from kingmaker.sources.mentions import is_geography
+
+    doc = yaml.safe_load(draft)
+    names = [n for a in doc["actors"] for n in (a["name"], *a["aliases"])]
+    assert "Middle East" not in names  # named 3 times in the seeds: a place, not a stakeholder
+    assert not [n for n in names if is_geography(n)]
+    assert is_geography("the Middle East") and is_geography("Persian Gulf")
+    assert is_geography("Horn of Africa") and is_geography("the middle-east")
+    assert not is_geography("Iran") and not is_geography("Gulf Cooperation Council")
+
+
+def test_names_an_existing_actor_has_are_not_proposed():
+    known = {"iraq_gov": ["Iraqi government", "Iraq", "Baghdad"], "iran": ["Iran", "Tehran"]}
+    doc = yaml.safe_load(draft_scenario(SEEDS, known_actors=known))
+    names = [n for a in doc["actors"] for n in (a["name"], *a["aliases"])]
+    for taken in ("Iraq", "Baghdad", "Iran", "Tehran"):
+        assert taken not in names, taken
+    # the others are still proposed
+    assert "Popular Mobilization Committee" in names and "Washington" in names

@@ -31,13 +31,21 @@ def sources_add(
     date: Annotated[str | None, typer.Option("--date", help="YYYY, YYYY-MM or YYYY-MM-DD")] = None,
     url: Annotated[str | None, typer.Option("--url")] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace a stored source.")] = False,
+    register: Annotated[
+        bool,
+        typer.Option(
+            "--register/--no-register",
+            help="Add the sources to the scenario file's `sources:` so evidence can cite them.",
+        ),
+    ] = True,
 ) -> None:
-    """Read documents, keep their main text and metadata beside the scenario (originals kept)."""
+    """Read documents, keep their main text and metadata beside the scenario (originals kept)
+    and register them in the scenario file's sources (comments and order kept)."""
     from ..sources.store import add_sources
 
     sc = load_source(scenario, None)
     overrides = {"title": title, "author": author, "date": date, "url": url}
-    stored = add_sources(sc, list(files), overrides=overrides, overwrite=force)
+    stored = add_sources(sc, list(files), overrides=overrides, overwrite=force, register=register)
     for s in stored:
         out.print(
             f"stored [bold]{s.id}[/bold] ({s.kind}): {s.title or 'no title'}"
@@ -45,6 +53,14 @@ def sources_add(
             f"{' (' + s.url + ')' if s.url else ''}",
             soft_wrap=True,
         )
+    if register and stored:
+        before = {s.id for s in sc.scenario.sources}
+        for label, ids in (
+            (f"registered in {sc.origin}", [s.id for s in stored if s.id not in before]),
+            ("already registered (entry left as it is)", [s.id for s in stored if s.id in before]),
+        ):
+            if ids:
+                out.print(f"{label}: {', '.join(ids)}", soft_wrap=True, markup=False)
 
 
 @sources_app.command("list")
@@ -145,10 +161,12 @@ def sources_timeline(
     if output_format is ListFormat.csv:
         buf = io.StringIO()
         w = csv.writer(buf)
-        w.writerow(["date", "source", "actors", "words", "relative", "after_as_of", "sentence"])
+        w.writerow(
+            ["date", "source", "actors", "words", "relative", "after_as_of", "sentence", "year"]
+        )
         for e in events:
             w.writerow([e.date, e.source, " ".join(e.actors), e.words, e.relative,
-                        e.after_as_of, e.sentence])  # fmt: skip
+                        e.after_as_of, e.sentence, e.year])  # fmt: skip
         sys.stdout.write(buf.getvalue())
         return
     from rich.table import Table
@@ -158,6 +176,10 @@ def sources_timeline(
         table.add_column(col, overflow="fold", max_width=width)
     for e in events:
         flag = " [red](after as_of)[/red]" if e.after_as_of else ""
+        if e.year == "unknown":
+            flag += " [yellow](year unknown)[/yellow]"
+        elif e.year == "inferred" and not e.relative:
+            flag += " (year inferred)"
         table.add_row(e.date + flag, e.source, ", ".join(e.actors), e.sentence)
     out.print(table)
 
@@ -168,15 +190,26 @@ def sources_draft(
     output: Annotated[Path, typer.Option("--output", "-o", help="The draft scenario (YAML).")],
     scenario_id: Annotated[str, typer.Option("--id", help="The draft's scenario id.")] = "draft",
     force: Annotated[bool, typer.Option("--force", help="Replace the output file.")] = False,
+    scenario: Annotated[
+        str | None,
+        typer.Option(
+            "--scenario",
+            help="An existing scenario (file or embedded name): names that are already its "
+            "actors' names or aliases are not proposed as new actors.",
+        ),
+    ] = None,
 ) -> None:
     """A draft scenario from documents alone: actors, aliases, timeline, stance sentences;
-    every number left for the analyst (`kingmaker validate` lists them)."""
+    every number left for the analyst (`kingmaker validate` lists them). Regions and other
+    geographic terms are never proposed as actors."""
     from ..files import write_atomic
     from ..sources.draft import draft_scenario
+    from ..sources.mentions import actor_names
     from .common import output_path
 
     path = output_path(output, force)
-    text = draft_scenario(list(files), scenario_id=scenario_id)
+    known = actor_names(load_source(scenario, None)) if scenario else None
+    text = draft_scenario(list(files), scenario_id=scenario_id, known_actors=known)
     write_atomic(path, text, overwrite=force)
     n = text.count("\n  - id: ") - 1
     out.print(f"wrote {path}: {n} actors found; every number is left to fill (TO FILL)")

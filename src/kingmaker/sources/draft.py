@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from .mentions import MentionIndex, _candidate_names, token_key, tokens
+from .mentions import MentionIndex, _candidate_names, is_geography, token_key, tokens
 from .readers import Document, read_document
 from .textutil import sentences
 from .timeline import build_timeline
@@ -40,7 +41,7 @@ def _slug(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")[:30] or "actor"
 
 
-def _actors(docs: dict[str, str], min_count: int, max_actors: int):
+def _actors(docs: dict[str, str], min_count: int, max_actors: int, known: MentionIndex | None):
     counts: Counter = Counter()
     acronyms: dict[str, str] = {}
     for text in docs.values():
@@ -50,8 +51,11 @@ def _actors(docs: dict[str, str], min_count: int, max_actors: int):
             for found in _candidate_names(s.text, []):
                 for name in re.split(r"\s+and\s+|\s+of\s+the\s+", found):
                     name = re.sub(r"^(?:the|a)\s+", "", name, flags=re.IGNORECASE).strip()
-                    if len(name) >= 3 and not (name.endswith(("i", "ian")) and " " not in name):
-                        counts[name] += 1
+                    if len(name) < 3 or (name.endswith(("i", "ian")) and " " not in name):
+                        continue
+                    if is_geography(name) or (known is not None and known.match(name)):
+                        continue  # a place, or a name an existing actor already has
+                    counts[name] += 1
     # group variants: a name whose last word (or acronym) belongs to a longer, more frequent one
     groups: dict[str, list[str]] = {}
     owner: dict[str, str] = {}
@@ -90,15 +94,21 @@ def _yaml_str(s: str) -> str:
 def draft_scenario(
     files: list[str | Path], *, scenario_id: str = "draft", min_count: int = 2,
     max_actors: int = 15, stance_sentences: int = 3,
+    known_actors: Mapping[str, Iterable[str]] | None = None,
 ) -> str:  # fmt: skip
-    """The YAML text of a draft scenario from documents (module docstring)."""
+    """The YAML text of a draft scenario from documents (module docstring).
+
+    Region and geographic terms (``data/geography.txt``) are never proposed as actors, nor is
+    a name that is already one of ``known_actors``' names or aliases (actor id -> names, as
+    :func:`~.mentions.actor_names` gives them for an existing scenario)."""
     docs: dict[str, Document] = {}
     for f in files:
         doc = read_document(f)
         sid = _slug(Path(f).name.split(".")[0]).replace("_", "-")
         docs[sid] = doc
     texts = {k: d.text for k, d in docs.items()}
-    groups, totals = _actors(texts, min_count, max_actors)
+    known = MentionIndex(known_actors) if known_actors else None
+    groups, totals = _actors(texts, min_count, max_actors, known)
     ids: dict[str, str] = {}
     for name in groups:
         base = _slug(name)

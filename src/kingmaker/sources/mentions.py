@@ -21,6 +21,7 @@ are listed as candidate missing stakeholders.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections import Counter, defaultdict
@@ -205,6 +206,27 @@ _CALENDAR = re.compile(
 _DEMONYM = re.compile(r"^[A-Z][a-z]+(?:ian|ean|ese|ish|ican|qi|i)$")
 
 
+@functools.cache
+def _geography() -> frozenset[tuple[str, ...]]:
+    """The region and geographic terms shipped as ``kingmaker/data/geography.txt``, as keys."""
+    from importlib import resources
+
+    text = (resources.files("kingmaker") / "data" / "geography.txt").read_text("utf-8")
+    terms = (line.strip() for line in text.splitlines())
+    return frozenset(_name_key(t) for t in terms if t and not t.startswith("#"))
+
+
+def _name_key(name: str) -> tuple[str, ...]:
+    keys = tuple(token_key(t) for t in tokens(name))
+    return keys[1:] if len(keys) > 1 and keys[0] == "the" else keys
+
+
+def is_geography(name: str) -> bool:
+    """Whether ``name`` is a region or geographic term (``Middle East``, ``the Gulf``): a
+    place, never a stakeholder (``data/geography.txt``)."""
+    return _name_key(name) in _geography()
+
+
 def _candidate_names(sentence: str, matched: Sequence[str]) -> list[str]:
     found = []
     for m in _CAPITALISED.finditer(sentence):
@@ -217,7 +239,7 @@ def _candidate_names(sentence: str, matched: Sequence[str]) -> list[str]:
         name = " ".join(words)
         if _CALENDAR.match(name) or len(name) < 3 or _DEMONYM.match(name):
             continue
-        if any(name in x or x in name for x in matched):
+        if any(name in x or x in name for x in matched) or is_geography(name):
             continue
         found.append(name)
     return found

@@ -86,7 +86,7 @@ def iso_date(value: str | None) -> str | None:
     from .timeline import parse_date
 
     found = parse_date(value)
-    return found.iso if found else None
+    return found.iso if found and found.year == "written" else None
 
 
 def _html(name: str, data: bytes) -> Document:

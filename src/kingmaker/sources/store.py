@@ -15,6 +15,7 @@ from pathlib import Path
 from ..files import write_atomic
 from . import SourceError
 from .readers import Document, read_document
+from .register import plan_registration, source_entry
 
 __all__ = ["StoredSource", "add_sources", "list_sources", "scenario_texts", "source_dir"]
 
@@ -49,16 +50,30 @@ def _slug(name: str) -> str:
 
 
 def add_sources(
-    scenario, files: list[str | Path], *, overrides: dict | None = None, overwrite: bool = False
+    scenario,
+    files: list[str | Path],
+    *,
+    overrides: dict | None = None,
+    overwrite: bool = False,
+    register: bool = True,
 ) -> list[StoredSource]:
-    """Read, clean and store documents beside the scenario (module docstring)."""
+    """Read, clean and store documents beside the scenario and, with ``register``, add them to
+    the scenario file's ``sources`` (:mod:`.register`; an id already registered for the same
+    files is left as it is). Every document is read and the new scenario text made before
+    anything is written (module docstring)."""
     folder = source_dir(scenario)
     docs: list[tuple[str, Path, Document]] = []
-    taken = {s.id for s in scenario.scenario.sources}
+    registered = {s.id for s in scenario.scenario.sources}
+    taken = set(registered)
     for f in files:  # read everything first: a bad file stops the call before any write
         path = Path(f)
         doc = read_document(path)
         sid = _slug(path.name)
+        if not overwrite and sid in registered:
+            raise SourceError(
+                f"{path}: the scenario already has a source {sid!r}; rename the file, or pass "
+                "overwrite to replace a stored one"
+            )
         if not overwrite and (sid in taken or (folder / f"{sid}.json").exists()):
             raise SourceError(f"{path}: a source {sid!r} is already stored; pass overwrite")
         for key, value in (overrides or {}).items():
@@ -66,14 +81,10 @@ def add_sources(
                 setattr(doc, key, value)
         docs.append((sid, path, doc))
         taken.add(sid)
-    folder.mkdir(exist_ok=True)
-    out = []
+    metas = []
     for sid, path, doc in docs:
         ext = "".join(path.suffixes) or ".txt"
         raw_name = f"{sid}.raw{ext if not ext.startswith('.raw') else ext[4:]}"
-        if (folder / raw_name).resolve() != path.resolve():
-            write_atomic(folder / raw_name, doc.raw, overwrite=overwrite)
-        write_atomic(folder / f"{sid}.txt", doc.text, overwrite=True)
         meta = {
             "id": sid,
             "title": doc.title,
@@ -88,8 +99,22 @@ def add_sources(
             "raw_sha256": doc.raw_sha256,
             "text_sha256": doc.text_sha256,
         }
+        metas.append((path, doc, meta))
+    new_text = None
+    if register:
+        scenario_file = Path(scenario.origin)
+        new_text, _ = plan_registration(scenario_file, [source_entry(m) for _, _, m in metas])
+    folder.mkdir(exist_ok=True)
+    out = []
+    for path, doc, meta in metas:
+        sid, raw_name = str(meta["id"]), str(meta["raw_file"])
+        if (folder / raw_name).resolve() != path.resolve():
+            write_atomic(folder / raw_name, doc.raw, overwrite=overwrite)
+        write_atomic(folder / f"{sid}.txt", doc.text, overwrite=True)
         write_atomic(folder / f"{sid}.json", json.dumps(meta, indent=2) + "\n", overwrite=True)
-        out.append(_stored(meta, False))
+        out.append(_stored(meta, register))
+    if new_text is not None:
+        write_atomic(scenario_file, new_text, overwrite=True)
     return out
 
 

@@ -6,9 +6,14 @@ Rules, not a language model: ``11 June 2020``, ``June 11, 2020``, ``June 11th``,
 unambiguous ``dd/mm/yyyy`` with a day above 12 are read), ``June 2020``, ``mid-June``, ``in
 2008``; and, when the document's date is known, ``today``, ``yesterday``, ``on Wednesday``
 (the last Wednesday on or before the document's day), ``last week``, ``last month``, ``this
-month``, ``last year``, ``in January`` (the last January not after the document's month). A
-date without a year takes the document's year (or the previous one if that would put it after
-the document).
+month``, ``last year``.
+
+A date written without a year (``on 11 June``, ``June 11th``, ``in January``) is not relative:
+it takes the document's year (the previous one if that would put it after the document), or,
+for a document without a date, the year of the nearest absolute date written before it in the
+same document (else the first one after it); its ``year`` is then ``"inferred"``. With
+neither, its ``year`` is ``"unknown"`` and its ISO form has no year (``--06-11``, ``--01``, as
+ISO 8601 writes a date without a year). Every other date's ``year`` is ``"written"``.
 """
 
 from __future__ import annotations
@@ -21,6 +26,9 @@ from typing import Literal
 __all__ = ["DateMention", "find_dates", "parse_date"]
 
 Precision = Literal["day", "month", "year"]
+YearSource = Literal["written", "inferred", "unknown"]
+#: the placeholder year of a date whose year is unknown (a leap year, so 29 February exists)
+UNKNOWN_YEAR = 4
 _MONTH_NAMES = [
     "january", "february", "march", "april", "may", "june", "july", "august", "september",
     "october", "november", "december",
@@ -68,9 +76,13 @@ class DateMention:
     text: str
     start: int
     relative: bool = False
+    year: YearSource = "written"  # "inferred": from the document; "unknown": not known at all
 
     @property
     def iso(self) -> str:
+        if self.year == "unknown":
+            md = f"--{self.date.month:02d}"
+            return md + f"-{self.date.day:02d}" if self.precision == "day" else md
         if self.precision == "year":
             return f"{self.date.year:04d}"
         if self.precision == "month":
@@ -106,13 +118,31 @@ def _shift_month(d: _dt.date, k: int) -> _dt.date:
 
 
 def _resolve(
-    kind: str, m: re.Match, ref: _dt.date | None, ref_prec: Precision | None
+    kind: str,
+    m: re.Match,
+    ref: _dt.date | None,
+    ref_prec: Precision | None,
+    year_hint: int | None = None,
 ) -> DateMention | None:
     g = m.groupdict()
     text, start = m.group(0), m.start()
 
-    def mk(date, prec: Precision, rel=False):
-        return DateMention(date, prec, text, start, rel) if date else None
+    def mk(date, prec: Precision, rel=False):  # a relative date's year is the document's
+        return (
+            DateMention(date, prec, text, start, rel, "inferred" if rel else "written")
+            if date
+            else None
+        )
+
+    def mk_no_year(month: int, day: int | None, prec: Precision) -> DateMention | None:
+        date = no_year(month, day)
+        if date is not None:
+            return DateMention(date, prec, text, start, False, "inferred")
+        if ref is None and year_hint is not None:
+            date = _safe(year_hint, month, day or 1)
+            return DateMention(date, prec, text, start, False, "inferred") if date else None
+        date = _safe(UNKNOWN_YEAR, month, day or 1)
+        return DateMention(date, prec, text, start, False, "unknown") if date else None
 
     def no_year(month: int, day: int | None) -> _dt.date | None:
         if ref is None:
@@ -136,15 +166,15 @@ def _resolve(
     if kind == "my":
         return mk(_safe(int(g["year"]), _month(g["month"]), 1), "month")
     if kind == "dm":
-        return mk(no_year(_month(g["month"]), int(g["day"])), "day", True)
+        return mk_no_year(_month(g["month"]), int(g["day"]), "day")
     if kind == "md":
         if g["month2"].lower() == "may" and not text.lower().startswith("on"):
             return None  # "may 3" is too often a verb and a number
-        return mk(no_year(_month(g["month2"]), int(g["day2"])), "day", True)
+        return mk_no_year(_month(g["month2"]), int(g["day2"]), "day")
     if kind == "m":
         if g["month"].lower() == "may" and g["mprep"].lower() not in ("in", "since", "until"):
             return None
-        return mk(no_year(_month(g["month"]), None), "month", True)
+        return mk_no_year(_month(g["month"]), None, "month")
     if kind == "y":
         return mk(_dt.date(int(g["yy"]), 1, 1), "year")
     if ref is None:
@@ -176,9 +206,13 @@ def _resolve(
     return None
 
 
-def find_dates(text: str, reference: str | _dt.date | None = None) -> list[DateMention]:
+def find_dates(
+    text: str, reference: str | _dt.date | None = None, *, year_hint: int | None = None
+) -> list[DateMention]:
     """Every date in ``text``, relative ones resolved against ``reference`` (the document's
-    date, ISO, possibly partial) when it is precise enough, else left out."""
+    date, ISO, possibly partial) when it is precise enough, else left out. A date without a
+    year takes the reference's year, else ``year_hint`` (the year of another date of the same
+    document), else is kept with ``year="unknown"`` (module docstring)."""
     ref, prec = _anchor(reference)
     taken: list[tuple[int, int]] = []
     out = []
@@ -186,7 +220,7 @@ def find_dates(text: str, reference: str | _dt.date | None = None) -> list[DateM
         for m in regex.finditer(text):
             if any(m.start() < e and s < m.end() for s, e in taken):
                 continue
-            found = _resolve(kind, m, ref, prec)
+            found = _resolve(kind, m, ref, prec, year_hint)
             if found is not None:
                 out.append(found)
                 taken.append((m.start(), m.end()))
@@ -211,6 +245,7 @@ class Event:
     words: str  # the date as written
     relative: bool
     after_as_of: bool
+    year: YearSource = "written"  # "inferred" from the document, or "unknown" (``--MM-DD``)
 
     def to_dict(self) -> dict:
         return {
@@ -221,6 +256,7 @@ class Event:
             "relative": self.relative,
             "after_as_of": self.after_as_of,
             "sentence": self.sentence,
+            "year": self.year,
         }
 
 
@@ -237,8 +273,11 @@ def build_timeline(
 
     events = []
     for source, text in texts.items():
+        anchors = [] if dates.get(source) else _year_anchors(text)
         for sent in sentences(text):
-            found = find_dates(sent.text, dates.get(source))
+            before = [y for at, y in anchors if at <= sent.start]
+            hint = before[-1] if before else anchors[0][1] if anchors else None
+            found = find_dates(sent.text, dates.get(source), year_hint=hint)
             if not found:
                 continue
             actors = tuple(dict.fromkeys(a for a, _ in index.match(sent.text))) if index else ()
@@ -251,8 +290,19 @@ def build_timeline(
                         actors,
                         d.text,
                         d.relative,
-                        as_of is not None and d.date > as_of,
+                        as_of is not None and d.year != "unknown" and d.date > as_of,
+                        d.year,
                     )
                 )
     events.sort(key=lambda e: (e.date, e.source))
     return events
+
+
+def _year_anchors(text: str) -> list[tuple[int, int]]:
+    """(offset, year) of the absolute dates of a document to the day or month: the years a
+    date written without one can take when the document itself is undated."""
+    return [
+        (d.start, d.date.year)
+        for d in find_dates(text)
+        if d.year == "written" and not d.relative and d.precision in ("day", "month")
+    ]
