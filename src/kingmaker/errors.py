@@ -23,10 +23,21 @@ class KingmakerError(ValueError):
     messages never name command-line flags.
     """
 
-    def __init__(self, message: str = "", *, parameter: str | None = None):
+    def __init__(
+        self,
+        message: str = "",
+        *,
+        parameter: str | None = None,
+        remedy: tuple[str, str] | None = None,
+    ):
         self.parameter = parameter
         self.message = message
-        super().__init__(f"{parameter} {message}" if parameter else message)
+        #: (a boolean parameter, what setting it does): ``("overwrite", "replace it")``; the
+        #: message then ends ``; pass overwrite=True to replace it``, and the command line
+        #: names its own option instead (``; use --force to replace it``).
+        self.remedy = remedy
+        text = f"{parameter} {message}" if parameter else message
+        super().__init__(text + (f"; pass {remedy[0]}=True to {remedy[1]}" if remedy else ""))
 
 
 #: Similarity (rapidfuzz WRatio, 0-100) from which an unknown name is "probably a typo of".

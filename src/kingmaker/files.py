@@ -28,7 +28,7 @@ def check_output(path: str | os.PathLike, *, overwrite: bool = False) -> Path:
     if not path.parent.is_dir():
         raise OutputError(f"{path}: the folder {path.parent} does not exist")
     if path.exists() and not overwrite:
-        raise OutputError(f"{path} exists; pass overwrite=True to replace it")
+        raise OutputError(f"{path} exists", remedy=("overwrite", "replace it"))
     return path
 
 

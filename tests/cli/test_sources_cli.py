@@ -28,7 +28,12 @@ def scenario(tmp_path):
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+    """Every file under ``folder`` (path relative to it -> bytes)."""
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and "__pycache__" not in p.parts
+    }
 
 
 def test_add_list_show(capsys, scenario, tmp_path):
@@ -198,3 +203,31 @@ def test_draft_skips_existing_actors_and_regions(capsys, scenario, tmp_path):
     assert names == ["Syria"]  # every other name the seeds use is a flagship actor's (or a place)
     code, out, _ = run(capsys, "sources", "mentions", str(scenario), "--format", "json")
     assert [c["name"] for c in json.loads(out)["candidates"]] == []  # was Iraq 39, Middle East 3
+
+
+def test_an_embedded_scenario_is_not_written_to(capsys, tmp_path):
+    """The flagship's folder belongs to the installed package (and the backtest page hashes
+    it): adding to it is refused, by name or by path, and nothing there changes."""
+    doc = tmp_path / "note.txt"
+    doc.write_text("The Iranian government said so on 3 June 2020.\n")
+    before = snapshot(FLAGSHIP)
+    for given in ("us-iraq-2020", str(FLAGSHIP / "scenario.yaml")):
+        code, _, err = run(capsys, "sources", "add", given, str(doc))
+        assert code == 2 and "embedded in Kingmaker" in err and "copy that folder" in err
+    assert snapshot(FLAGSHIP) == before
+
+
+def test_a_stored_source_names_the_option_that_replaces_it(capsys, scenario, tmp_path):
+    """The library says which parameter resolves the clash; the command line says --force."""
+    from kingmaker.errors import KingmakerError
+    from kingmaker.scenario import load_scenario
+    from kingmaker.sources.store import add_sources
+
+    doc = tmp_path / "note.txt"
+    doc.write_text("The Iranian government said so on 3 June 2020.\n")
+    assert run(capsys, "sources", "add", str(scenario), str(doc), "--no-register")[0] == 0
+    code, _, err = run(capsys, "sources", "add", str(scenario), str(doc), "--no-register")
+    assert code == 2 and "already stored; use --force to replace it" in " ".join(err.split())
+    with pytest.raises(KingmakerError, match="already stored; pass overwrite=True to replace it"):
+        add_sources(load_scenario(scenario), [doc], register=False)
+    assert run(capsys, "sources", "add", str(scenario), str(doc), "--force")[0] == 0

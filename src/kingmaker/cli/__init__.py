@@ -63,9 +63,12 @@ def _report(exc: KingmakerError) -> None:
         if exc.parameter:
             err.print(f"  (set it with {FLAGS.get(exc.parameter, exc.parameter)})", soft_wrap=True)
     else:
-        text = exc.message if exc.parameter else str(exc)
+        text = exc.message if exc.parameter or exc.remedy else str(exc)
         if exc.parameter:  # the library names its parameter; say which option it came from
             text = f"{FLAGS.get(exc.parameter, exc.parameter)} {text}"
+        if exc.remedy:  # and the option that would resolve it, as the command line spells it
+            option, does = exc.remedy
+            text += f"; use {FLAGS.get(option, option)} to {does}"
         for k, line in enumerate(text.splitlines()):
             prefix = "[red]error:[/red] " if k == 0 else "  "
             err.print(prefix, end="", soft_wrap=True)

@@ -40,6 +40,7 @@ FLAGS = {
     "keep": "--keep",
     "limit": "--limit",
     "models": "--model",
+    "overwrite": "--force",
     "presets": "--presets",
     "resamples": "--resamples",
     "rounds": "--rounds",

@@ -35,7 +35,7 @@ def check_draws_path(path: str | os.PathLike, *, overwrite: bool = False) -> Pat
     if not path.parent.is_dir():
         raise AnalysisError(f"{path}: the folder {path.parent} does not exist")
     if path.exists() and not overwrite:
-        raise AnalysisError(f"{path} exists; pass overwrite=True to replace it")
+        raise AnalysisError(f"{path} exists", remedy=("overwrite", "replace it"))
     return path
 
 

@@ -30,6 +30,16 @@ def is_embedded(name: str) -> bool:
     return name in embedded_names()
 
 
+def inside_package(path: str | Path) -> bool:
+    """Whether ``path`` is in the package's embedded scenarios (installed files, not the
+    user's: nothing writes there)."""
+    try:
+        Path(path).resolve().relative_to(_root().resolve())
+    except ValueError:
+        return False
+    return True
+
+
 def embedded_path(name: str) -> Path:
     root = _root()
     for candidate in (root / name / "scenario.yaml", root / f"{name}.yaml"):

@@ -44,6 +44,22 @@ def source_dir(scenario) -> Path:
     return Path(scenario.origin).parent / "sources"
 
 
+def _writable_folder(scenario) -> Path:
+    """The scenario's sources folder, refused for an embedded scenario (its files belong to
+    the installed package, and the backtest page fingerprints the flagship's)."""
+    from ..scenario.embedded import inside_package
+
+    folder = source_dir(scenario)
+    if inside_package(folder):
+        raise SourceError(
+            f"is {scenario.id!r}, a scenario embedded in Kingmaker: its folder "
+            f"{folder.parent} belongs to the installed package; copy that folder elsewhere "
+            "and add the documents to the copy",
+            parameter="scenario",
+        )
+    return folder
+
+
 def _slug(name: str) -> str:
     stem = Path(name).name.split(".")[0]
     return re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-") or "source"
@@ -61,7 +77,7 @@ def add_sources(
     the scenario file's ``sources`` (:mod:`.register`; an id already registered for the same
     files is left as it is). Every document is read and the new scenario text made before
     anything is written (module docstring)."""
-    folder = source_dir(scenario)
+    folder = _writable_folder(scenario)
     docs: list[tuple[str, Path, Document]] = []
     registered = {s.id for s in scenario.scenario.sources}
     taken = set(registered)
@@ -71,11 +87,13 @@ def add_sources(
         sid = _slug(path.name)
         if not overwrite and sid in registered:
             raise SourceError(
-                f"{path}: the scenario already has a source {sid!r}; rename the file, or pass "
-                "overwrite to replace a stored one"
+                f"{path}: the scenario already has a source {sid!r}; rename the file",
+                remedy=("overwrite", "replace the stored one"),
             )
         if not overwrite and (sid in taken or (folder / f"{sid}.json").exists()):
-            raise SourceError(f"{path}: a source {sid!r} is already stored; pass overwrite")
+            raise SourceError(
+                f"{path}: a source {sid!r} is already stored", remedy=("overwrite", "replace it")
+            )
         for key, value in (overrides or {}).items():
             if value is not None:
                 setattr(doc, key, value)
