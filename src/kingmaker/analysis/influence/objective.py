@@ -38,7 +38,9 @@ class Objective:
         cls, arrays: ScenarioArrays, actor: str, issues: Sequence[str] | None = None
     ) -> Objective:
         if actor not in arrays.actor_ids:
-            raise AnalysisError(unknown_name("actor", actor, arrays.actor_ids))
+            raise AnalysisError(
+                unknown_name("actor", actor, arrays.actor_ids, listing="actors", always_list=True)
+            )
         a = arrays.actor_ids.index(actor)
         present = arrays.present[a]
         if issues:
