@@ -55,6 +55,7 @@ def _canonical(path) -> bytes:
     if path.suffix != ".py":
         return path.read_bytes().replace(b"\r\n", b"\n")
     import ast
+    from typing import Any, cast
 
     tree = ast.parse(path.read_text(encoding="utf-8"))
     for node in ast.walk(tree):
@@ -66,5 +67,5 @@ def _canonical(path) -> bytes:
             and isinstance(body[0].value, ast.Constant)
             and isinstance(body[0].value.value, str)
         ):
-            node.body = body[1:] or [ast.Pass()]
+            cast(Any, node).body = body[1:] or [ast.Pass()]  # any node with a body list
     return ast.dump(tree, include_attributes=False).encode()
