@@ -12,6 +12,7 @@ from kingmaker.analysis.backtest.metrics import (
     conformal_halfwidth,
     coverage,
     paired_bootstrap,
+    paired_bootstrap_test,
     scores,
 )
 from kingmaker.errors import KingmakerError
@@ -90,6 +91,19 @@ def test_bootstrap_drops_unpaired_cases_and_needs_two_groups():
     assert one.estimate == 1.0 and math.isnan(one.low) and math.isnan(one.high)
     with pytest.raises(KingmakerError):
         paired_bootstrap(a, b, level=1.5)
+
+
+def test_the_one_sided_p_value_comes_from_the_same_resamples():
+    # two clusters, A (difference 0, 3 cases) and B (difference 1): a resample's statistic is
+    # 0 (AA), 0.25 (AB/BA) or 1 (BB), always >= 0, so p = (1 + R) / (R + 1) = 1; and with the
+    # signs reversed only AA (about a quarter of the resamples) gives a statistic >= 0
+    a, b, groups = np.array([0.0, 0, 0, 1]), np.zeros(4), ["A", "A", "A", "B"]
+    diff, p = paired_bootstrap_test(a, b, groups, resamples=4000, seed=0)
+    assert diff == paired_bootstrap(a, b, groups, resamples=4000, seed=0) and p == 1.0
+    _, p_rev = paired_bootstrap_test(b, a, groups, resamples=4000, seed=0)
+    assert p_rev == pytest.approx(0.25, abs=0.03)
+    _, none = paired_bootstrap_test(np.array([2.0]), np.array([1.0]), resamples=100, seed=0)
+    assert math.isnan(none)
 
 
 def test_coverage_by_hand():

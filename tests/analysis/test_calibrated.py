@@ -163,6 +163,109 @@ def test_malformed_file_is_a_clear_error(write, monkeypatch, change, words):
     assert str(path) in str(e.value) and "malformed" in str(e.value) and words in str(e.value)
 
 
+def _set(*keys, value):
+    """A change that sets doc[k1][k2]... = value."""
+
+    def change(doc):
+        node = doc
+        for k in keys[:-1]:
+            node = node[k]
+        node[keys[-1]] = value
+
+    return change
+
+
+def _drop(*keys):
+    def change(doc):
+        node = doc
+        for k in keys[:-1]:
+            node = node[k]
+        del node[keys[-1]]
+
+    return change
+
+
+# (change, where in the file, what the message says was expected)
+BAD_FILES = [
+    pytest.param(_drop("kind"), "kind", "required", id="missing-kind"),
+    pytest.param(_drop("models"), "models", "required", id="missing-models"),
+    pytest.param(_drop("n_cases"), "n_cases", "required", id="missing-n_cases"),
+    pytest.param(
+        _set("kind", value="other"), "kind", "deu3-conformal-calibration", id="wrong-kind"
+    ),
+    pytest.param(
+        _set("fingerprint", value=""), "fingerprint", "at least 1", id="empty-fingerprint"
+    ),
+    pytest.param(_set("fingerprint", value=12), "fingerprint", "string", id="fingerprint-not-text"),
+    pytest.param(_set("n_cases", value=True), "n_cases", "integer", id="n_cases-boolean"),
+    pytest.param(_set("n_cases", value=0), "n_cases", "greater than or equal to 1", id="no-cases"),
+    pytest.param(_set("n_cases", value=3.5), "n_cases", "integer", id="n_cases-fraction"),
+    pytest.param(_set("scale", value=[0]), "scale", "at least 2 items", id="scale-one-number"),
+    pytest.param(_set("scale", value=[100, 0]), "scale", "low < high", id="scale-reversed"),
+    pytest.param(_set("scale", value=[0, "x"]), "scale[1]", "number", id="scale-not-number"),
+    pytest.param(_set("levels", value=[]), "levels", "at least 1", id="no-levels"),
+    pytest.param(_set("levels", value=[0.5, 1.0]), "levels[1]", "less than 1", id="level-one"),
+    pytest.param(_set("method", value=3), "method", "string", id="method-not-text"),
+    pytest.param(_set("models", value=[]), "models", "JSON object", id="models-a-list"),
+    pytest.param(_set("models", "median", value=3), "models.median", "object", id="entry-number"),
+    pytest.param(
+        _drop("models", "median", "halfwidth"),
+        "models.median.halfwidth",
+        "required",
+        id="missing-halfwidth",
+    ),
+    pytest.param(
+        _set("models", "median", "halfwidth", "0.8", value=-1),
+        "models.median.halfwidth.0.8",
+        "greater than or equal to 0",
+        id="negative-width",
+    ),
+    pytest.param(
+        _set("models", "median", "halfwidth", "0.8", value="wide"),
+        "models.median.halfwidth.0.8",
+        "number",
+        id="width-not-number",
+    ),
+    pytest.param(
+        _set("models", "median", "halfwidth", "0.8", value=float("nan")),
+        "models.median.halfwidth.0.8",
+        "finite",
+        id="width-nan",
+    ),
+    pytest.param(
+        _set("models", "median", "halfwidth", "0.9", value=3),
+        "models.median.halfwidth",
+        "not one of levels",
+        id="unknown-level",
+    ),
+    pytest.param(
+        _set("models", "median", "halfwidth", "x", value=3),
+        "models.median.halfwidth.x",
+        "not a number",
+        id="level-not-number",
+    ),
+    pytest.param(
+        _set("models", "compromise", "cross_conformal", "0.5", "coverage", value="high"),
+        "models.compromise.cross_conformal.0.5.coverage",
+        "number",
+        id="cross-conformal-not-number",
+    ),
+]
+
+
+@pytest.mark.parametrize(("change", "where", "expected"), BAD_FILES)
+def test_bad_calibration_files(write, monkeypatch, change, where, expected):
+    doc = _good()
+    change(doc)
+    path = write("calibration.json", json.dumps(doc))
+    monkeypatch.setattr(calibrated, "PATH", path)
+    with pytest.raises(CalibrationError) as e:
+        calibrated.load_calibration()
+    message = str(e.value)
+    assert message.startswith(f"the calibration file {path} is malformed: ")
+    assert where in message and expected in message, message
+
+
 def test_unreadable_json_names_the_file(write, scales, monkeypatch):
     path = write("calibration.json", '{"kind": "deu3-conformal-calibration",')
     monkeypatch.setattr(calibrated, "PATH", path)

@@ -24,10 +24,20 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from ..errors import CalibrationError
 from ..results.calibration import LABEL, CalibrationInfo
+from ..scenario.checks import format_location
 
 #: The file's ``kind``.
 KIND = "deu3-conformal-calibration"
@@ -110,98 +120,108 @@ def clear_cache() -> None:
     _load.cache_clear()
 
 
-def _number(value: Any) -> bool:
-    return (
-        isinstance(value, (int, float))
-        and not isinstance(value, bool)
-        and math.isfinite(float(value))
-    )
+#: A finite JSON number (not a boolean, not NaN or infinity).
+Number = Annotated[float, Field(strict=True, allow_inf_nan=False)]
+Width = Annotated[float, Field(strict=True, allow_inf_nan=False, ge=0)]
+Level = Annotated[float, Field(strict=True, allow_inf_nan=False, gt=0, lt=1)]
+
+
+def _level_key(key: str) -> str:
+    try:
+        float(key)
+    except ValueError:
+        raise ValueError(f"has a level {key!r}, not a number") from None
+    return key
+
+
+LevelKey = Annotated[str, AfterValidator(_level_key)]
+
+
+class _Model(BaseModel):
+    """One model's entry: half-widths per level, and optionally the cross-conformal check."""
+
+    halfwidth: dict[LevelKey, Width]
+    cross_conformal: dict[LevelKey, dict[str, Number]] = {}
+
+
+class _Document(BaseModel):
+    """The calibration file's format (keys it does not name are ignored)."""
+
+    kind: Literal["deu3-conformal-calibration"]
+    fingerprint: Annotated[str, Field(strict=True, min_length=1)]
+    kingmaker_version: Any = ""
+    scale: Annotated[list[Number], Field(min_length=2, max_length=2)]  # [low, high]
+    n_cases: Annotated[int, Field(strict=True, ge=1)]
+    levels: Annotated[list[Level], Field(min_length=1)]
+    method: Annotated[str, Field(strict=True)] = ""
+    models: dict[str, _Model]
+
+    @field_validator("scale")
+    @classmethod
+    def _ordered(cls, scale: list[float]) -> list[float]:
+        if not scale[1] > scale[0]:
+            raise ValueError(f"must be [low, high] with low < high, got {scale!r}")
+        return scale
+
+    @model_validator(mode="after")
+    def _known_levels(self) -> _Document:
+        for key, entry in self.models.items():
+            for level in entry.halfwidth:
+                if float(level) not in self.levels:
+                    raise ValueError(
+                        f"models.{key}.halfwidth has level {level!r}, not one of levels "
+                        f"{self.levels!r}"
+                    )
+        return self
+
+
+def _problems(exc: ValidationError) -> str:
+    """Pydantic's errors as "where: what (got ...)", where in the document's own terms."""
+    out = []
+    for err in exc.errors(include_url=False):
+        path = [p for p in err["loc"] if not (isinstance(p, str) and p.startswith("["))]
+        where = format_location(path) or "the document"
+        what = err["msg"].removeprefix("Value error, ")
+        if err["type"] == "missing":
+            what = "is required but missing"
+        elif err["type"] in ("model_type", "dict_type"):
+            what = "must be a JSON object"
+        elif err["type"] != "value_error":
+            what += f", got {err['input']!r}"
+        out.append(f"{where}: {what}")
+    return "; ".join(out)
 
 
 def parse_calibration(doc: Any, path: Path | str = "<calibration>") -> Calibration:
-    """Check a calibration document; every problem is a :class:`CalibrationError` that names
-    the file and the place."""
-
-    def bad(where: str, what: str) -> CalibrationError:
-        return CalibrationError(f"the calibration file {path} is malformed: {where} {what}")
-
-    if not isinstance(doc, Mapping):
-        raise bad("the document", "must be a JSON object")
-    if doc.get("kind") != KIND:
-        raise bad("kind", f"must be {KIND!r}, got {doc.get('kind')!r}")
-    fingerprint = doc.get("fingerprint")
-    if not isinstance(fingerprint, str) or not fingerprint:
-        raise bad("fingerprint", "must be a non-empty string")
-    scale = doc.get("scale")
-    if (
-        not isinstance(scale, list)
-        or len(scale) != 2
-        or not all(_number(x) for x in scale)
-        or not scale[1] > scale[0]
-    ):
-        raise bad("scale", f"must be [low, high] with low < high, got {scale!r}")
-    n_cases = doc.get("n_cases")
-    if not isinstance(n_cases, int) or isinstance(n_cases, bool) or n_cases < 1:
-        raise bad("n_cases", f"must be a positive integer, got {n_cases!r}")
-    levels = doc.get("levels")
-    if (
-        not isinstance(levels, list)
-        or not levels
-        or not all(_number(x) and 0 < x < 1 for x in levels)
-    ):
-        raise bad("levels", f"must be a list of numbers in (0, 1), got {levels!r}")
-    levels_ = tuple(float(x) for x in levels)
-    method = doc.get("method", "")
-    if not isinstance(method, str):
-        raise bad("method", "must be a string")
-    models = doc.get("models")
-    if not isinstance(models, Mapping):
-        raise bad("models", "must be an object: model key -> {halfwidth: {level: points}}")
-    halfwidths: dict[str, dict[float, float]] = {}
-    cross: dict[str, dict[float, dict[str, float]]] = {}
-    for key, entry in models.items():
-        where = f"models.{key}"
-        if not isinstance(entry, Mapping) or not isinstance(entry.get("halfwidth"), Mapping):
-            raise bad(where, "must have a 'halfwidth' object: level -> points")
-        widths: dict[float, float] = {}
-        for level, width in entry["halfwidth"].items():
-            try:
-                lv = float(level)
-            except ValueError:
-                raise bad(f"{where}.halfwidth", f"has a level {level!r}, not a number") from None
-            if lv not in levels_:
-                raise bad(f"{where}.halfwidth", f"has level {level!r}, not one of levels")
-            if not _number(width) or width < 0:
-                raise bad(f"{where}.halfwidth.{level}", f"must be a number >= 0, got {width!r}")
-            widths[lv] = float(width)
-        halfwidths[str(key)] = widths
-        cc = entry.get("cross_conformal", {})
-        if not isinstance(cc, Mapping):
-            raise bad(f"{where}.cross_conformal", "must be an object")
-        checked: dict[float, dict[str, float]] = {}
-        for level, stats in cc.items():
-            try:
-                lv = float(level)
-            except ValueError:
-                raise bad(
-                    f"{where}.cross_conformal", f"has a level {level!r}, not a number"
-                ) from None
-            if not isinstance(stats, Mapping) or not all(_number(v) for v in stats.values()):
-                raise bad(f"{where}.cross_conformal.{level}", "must map names to numbers")
-            checked[lv] = {str(k): float(v) for k, v in stats.items()}
-        cross[str(key)] = checked
+    """Check a calibration document against :class:`_Document`; every problem is a
+    :class:`CalibrationError` that names the file, the place and what was expected."""
+    try:
+        checked = _Document.model_validate(doc)
+    except ValidationError as exc:
+        raise CalibrationError(
+            f"the calibration file {path} is malformed: {_problems(exc)}"
+        ) from None
     info = CalibrationInfo(
         label=LABEL,
-        fingerprint=fingerprint,
-        method=method,
-        levels=levels_,
-        n_cases=n_cases,
-        kingmaker_version=str(doc.get("kingmaker_version", "")),
+        fingerprint=checked.fingerprint,
+        method=checked.method,
+        levels=tuple(float(x) for x in checked.levels),
+        n_cases=checked.n_cases,
+        kingmaker_version=str(checked.kingmaker_version),
     )
     return Calibration(
         path=Path(path),
         info=info,
-        scale=(float(scale[0]), float(scale[1])),
-        halfwidths=halfwidths,
-        cross_conformal=cross,
+        scale=(float(checked.scale[0]), float(checked.scale[1])),
+        halfwidths={
+            key: {float(level): float(w) for level, w in entry.halfwidth.items()}
+            for key, entry in checked.models.items()
+        },
+        cross_conformal={
+            key: {
+                float(level): {str(k): float(v) for k, v in stats.items()}
+                for level, stats in entry.cross_conformal.items()
+            }
+            for key, entry in checked.models.items()
+        },
     )

@@ -89,10 +89,12 @@ def _calibrate(
 
 def _model_run(m: PlannedModel, result: BatchResult, arrays: ScenarioArrays) -> ModelRun:
     issues = []
+    trajectory = result.trajectory
+    assert trajectory is not None  # run_model keeps the trajectories unless told not to
     by_issue = result.extras.get("by_issue") if m.spec.scope == "issue" else None
     for i, issue_id in enumerate(arrays.issue_ids):
         rounds = int(result.rounds[0, i])
-        traj = result.trajectory[0, : rounds + 1, :, i].copy()
+        traj = trajectory[0, : rounds + 1, :, i].copy()
         traj.setflags(write=False)
         extras = {k: v[0] for k, v in by_issue[i].items()} if by_issue else {}
         issues.append(

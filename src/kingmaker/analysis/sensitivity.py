@@ -255,10 +255,10 @@ def sensitivity(
 
     tornado_out = sobol_out = None
     if F and "tornado" in methods:
-        design = GivenRows(tornado_design(layout))
-        job = Job(arrays, factors, plan, seq, "tornado", keep_inputs=False, design=design)
+        rows = GivenRows(tornado_design(layout))
+        job = Job(arrays, factors, plan, seq, "tornado", keep_inputs=False, design=rows)
         tornado_out = evaluate(job, executor=executor, progress=step)
-        done_before[0] += design.size
+        done_before[0] += rows.size
     if F and use_sobol:
         design = SaltelliRows.make(factors, samples, generator(seq, "sobol", "design"))
         job = Job(arrays, factors, plan, seq, "sobol", keep_inputs=False, design=design)
@@ -268,11 +268,11 @@ def sensitivity(
     results = []
     for m in plan:
         for i, issue in enumerate(arrays.issue_ids):
-            per = [dict() for _ in factors]
+            per: list[dict[str, float]] = [dict() for _ in factors]
             if tornado_out is not None:
-                y = tornado_out.forecast[m.key][:, i]
+                ends = tornado_out.forecast[m.key][:, i]
                 for f in range(F):
-                    per[f].update(at_low=float(y[1 + 2 * f]), at_high=float(y[2 + 2 * f]))
+                    per[f].update(at_low=float(ends[1 + 2 * f]), at_high=float(ends[2 + 2 * f]))
             variance = None
             y = sobol_out.forecast[m.key][:, i] if sobol_out is not None else None
             if y is not None and not np.all(np.isfinite(y)):

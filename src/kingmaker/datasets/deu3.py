@@ -81,9 +81,30 @@ ACTORS: tuple[tuple[str, str, str], ...] = (
     ("uk", "uk", "United Kingdom"),
 )
 INSTITUTIONS = ("com", "ep")
-CAPABILITIES = ("equal", "council", "gdp")
 Capability = Literal["equal", "council", "gdp"]
 Unit = Literal["issue", "proposal"]
+CAPABILITIES: tuple[Capability, ...] = ("equal", "council", "gdp")
+UNITS: tuple[Unit, ...] = ("issue", "proposal")
+
+
+def capability_option(value: str) -> Capability:
+    """``value`` as a capability option, or a KingmakerError naming the options."""
+    for option in CAPABILITIES:
+        if value == option:
+            return option
+    raise KingmakerError(
+        f"unknown capability option {value!r}; expected one of: {', '.join(CAPABILITIES)}"
+    )
+
+
+def unit_option(value: str) -> Unit:
+    """``value`` as a unit (issue or proposal), or a KingmakerError."""
+    for option in UNITS:
+        if value == option:
+            return option
+    raise KingmakerError(f"unknown unit {value!r}; expected issue or proposal")
+
+
 _META = (
     "prnrnmc",
     "isnrnmc",
@@ -688,12 +709,8 @@ def load_deu3(
     forecasts whichever the unit; models that work across issues see a proposal's issues
     together with ``unit="proposal"``.
     """
-    if capability not in CAPABILITIES:
-        raise KingmakerError(
-            f"unknown capability option {capability!r}; expected one of: {', '.join(CAPABILITIES)}"
-        )
-    if unit not in ("issue", "proposal"):
-        raise KingmakerError(f"unknown unit {unit!r}; expected issue or proposal")
+    capability_option(capability)
+    unit_option(unit)
     if not 0.0 <= missing_salience <= 1.0:
         raise KingmakerError(f"missing_salience is on the 0-1 scale, got {missing_salience!r}")
     key = (

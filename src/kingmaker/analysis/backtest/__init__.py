@@ -34,10 +34,14 @@ def backtest_target(
     if isinstance(source, Target):
         return source
     if isinstance(source, str) and source in DATASETS:
+        from ...datasets.deu3 import capability_option, unit_option
         from .deu3_target import backtest_target as deu3_target
 
+        # the names come from users (CLI, API): checked here, with the loader's own errors
         return deu3_target(
-            capability=capability or "equal", unit=unit or "proposal", uncertainty=uncertainty
+            capability=capability_option(capability or "equal"),
+            unit=unit_option(unit or "proposal"),
+            uncertainty=uncertainty,
         )
     if capability is not None or unit is not None:
         raise KingmakerError(

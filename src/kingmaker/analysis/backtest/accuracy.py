@@ -18,12 +18,11 @@ from ...datasets import deu3 as data
 from ...models import registry
 from ...models.base import run_model
 from ...models.pivot import pivot_points
-from ...randomness import generator, normalize_seed
 from ...results.deu3 import HOLM_M, AccuracyRound, TestScore
 from ...scenario.compile import Batch
 from .deu3_target import backtest_target
 from .engine import Target, case_batch
-from .metrics import paired_bootstrap, scores
+from .metrics import paired_bootstrap_test, scores
 from .nested import LEVELS, Candidates, nested_cv, tune
 from .tuning import Family
 
@@ -136,20 +135,6 @@ def pivot_family(target: Target, batch: Batch, mean: np.ndarray) -> Family:
     )
 
 
-def one_sided_p(a: np.ndarray, b: np.ndarray, groups, *, resamples: int, seed) -> float:
-    """Cluster-bootstrap P(mean(a - b) >= 0) with the +1 correction, by group."""
-    d = np.asarray(a, dtype=float) - np.asarray(b, dtype=float)
-    _, cluster = np.unique(np.asarray(groups, dtype=object).astype(str), return_inverse=True)
-    g = int(cluster.max()) + 1
-    sums = np.bincount(cluster, weights=d, minlength=g)
-    sizes = np.bincount(cluster, minlength=g).astype(float)
-    rng = generator(normalize_seed(seed), "test-part-p")
-    picks = rng.integers(0, g, size=(resamples, g))
-    counts = np.stack([np.bincount(p, minlength=g) for p in picks]).astype(float)
-    stats = (counts @ sums) / (counts @ sizes)
-    return float((1 + np.sum(stats >= 0)) / (resamples + 1))
-
-
 def accuracy_round(
     target: Target | None = None,
     *,
@@ -200,14 +185,15 @@ def accuracy_round(
         f = family.forecasts[k]
         err_c, err_b = np.abs(f - observed)[test], np.abs(mean - observed)[test]
         g_test = np.asarray(groups, dtype=object)[test]
-        p = one_sided_p(err_c, err_b, g_test, resamples=resamples, seed=seed)
+        # one cluster bootstrap gives the interval and the one-sided p-value
+        diff, p = paired_bootstrap_test(err_c, err_b, g_test, resamples=resamples, seed=seed)
         score = TestScore(
             final,
             family.labels[k],
             int(test.sum()),
             scores(f[test], observed[test]),
             scores(mean[test], observed[test]),
-            paired_bootstrap(err_c, err_b, g_test, resamples=resamples, seed=seed),
+            diff,
             p,
             min(1.0, HOLM_M * p),
         )

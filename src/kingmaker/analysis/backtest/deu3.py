@@ -13,6 +13,7 @@ import numpy as np
 
 from ...datasets import deu3 as data
 from ...errors import KingmakerError
+from ...results.backtest import Leaderboard
 from ...results.deu3 import Conformal, DataNotes, Deu3Report
 from .accuracy import accuracy_round, calibration_table
 from .candidates import generic_families, option_family, scaled_actors
@@ -33,7 +34,7 @@ FLAGSHIP = "us-iraq-2020"
 
 def data_notes(path=None) -> DataNotes:
     d = data.read_deu3(path)
-    first = {}
+    first: dict[str, data.Deu3Issue] = {}
     for r in d.issues:
         first.setdefault(r.proposal, r)
     cells = [r.introduced for r in first.values()] + [r.final_act for r in first.values()]
@@ -88,7 +89,7 @@ def deu3_families(target) -> list[Family]:
             "capability-option",
             "weighted mean under each capability option of the loader",
             data.CAPABILITIES,
-            lambda o: case_batch(backtest_target(capability=o)),
+            lambda o: case_batch(backtest_target(capability=data.capability_option(o))),
         )
     )
     families.append(
@@ -118,7 +119,7 @@ def deu3_report(
     def stage(name: str):
         return None if progress is None else (lambda done, total: progress(name, done, total))
 
-    boards = {}
+    boards: dict[str, Leaderboard] = {}
     for option in data.CAPABILITIES:
         target = backtest_target(capability=option)
         run = run_backtest(

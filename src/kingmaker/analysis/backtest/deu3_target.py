@@ -73,15 +73,24 @@ def split_text(rows: Sequence[SplitRow]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _part(value: str, path: str | Path | None, line: int) -> Literal["train", "test"]:
+    for part in ("train", "test"):
+        if value == part:
+            return part
+    raise ValueError(f"{path or split_path()}: line {line}: part is train or test, got {value!r}")
+
+
 def read_split(path: str | Path | None = None) -> tuple[SplitRow, ...]:
     """The committed split (the file is the record; :func:`make_split` reproduces it)."""
     text = Path(path or split_path()).read_text(encoding="utf-8")
     rows = []
-    for line in text.splitlines():
+    for number, line in enumerate(text.splitlines(), start=1):
         if not line or line.startswith(("#", "issue,")):
             continue
         issue, proposal, part, fold = line.split(",")
-        rows.append(SplitRow(issue, proposal, part, int(fold) if fold else None))
+        rows.append(
+            SplitRow(issue, proposal, _part(part, path, number), int(fold) if fold else None)
+        )
     return tuple(rows)
 
 

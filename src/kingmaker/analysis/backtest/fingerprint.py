@@ -32,7 +32,8 @@ def inputs_fingerprint() -> str:
 
     The page records it, so a test can tell in a second whether the checked-in page may be
     stale, without the minutes it takes to regenerate it. Python files count by their syntax
-    tree without docstrings, so reformatting, comments and docs do not stale the page.
+    tree without docstrings and function annotations (:func:`_canonical`), so reformatting,
+    comments, docs and type-only fixes do not stale the page.
     """
     import hashlib
     from pathlib import Path
@@ -51,10 +52,18 @@ def inputs_fingerprint() -> str:
 
 
 def _canonical(path) -> bytes:
-    """A file's bytes, or for Python its syntax tree with docstrings removed."""
+    """A file's bytes, or for Python its syntax tree without docstrings and without the
+    annotations of function arguments and return values.
+
+    Those annotations are type-only in the page inputs: nothing there reads a function's
+    annotations at run time (no typer, pydantic ``validate_call``, ``inspect.signature`` or
+    ``get_type_hints``), so a type-only fix does not stale the page. Annotations of class
+    fields (``AnnAssign``) are kept: dataclasses and pydantic models are made from them.
+    """
     if path.suffix != ".py":
         return path.read_bytes().replace(b"\r\n", b"\n")
     import ast
+    from typing import Any, cast
 
     tree = ast.parse(path.read_text(encoding="utf-8"))
     for node in ast.walk(tree):
@@ -66,5 +75,9 @@ def _canonical(path) -> bytes:
             and isinstance(body[0].value, ast.Constant)
             and isinstance(body[0].value.value, str)
         ):
-            node.body = body[1:] or [ast.Pass()]
+            cast(Any, node).body = body[1:] or [ast.Pass()]  # any node with a body list
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            node.returns = None
+        elif isinstance(node, ast.arg):
+            node.annotation = None
     return ast.dump(tree, include_attributes=False).encode()

@@ -47,6 +47,22 @@ def paired_bootstrap(
     are not independent, and resampling them one by one would make intervals too narrow. The
     statistic of a resample is the mean difference over all cases of the drawn groups.
     """
+    return paired_bootstrap_test(a, b, groups, level=level, resamples=resamples, seed=seed)[0]
+
+
+def paired_bootstrap_test(
+    a: np.ndarray,
+    b: np.ndarray,
+    groups=None,
+    *,
+    level: float = 0.95,
+    resamples: int = 2000,
+    seed: SeedLike = 0,
+) -> tuple[Difference, float]:
+    """:func:`paired_bootstrap` and, from the same resamples, the one-sided p-value of
+    mean(a) - mean(b) < 0: the share of resamples whose mean difference is >= 0, with the +1
+    correction, (1 + #{stat >= 0}) / (resamples + 1). NaN when the interval is (no cases, or
+    fewer than two groups)."""
     if not 0 < level < 1:
         raise KingmakerError(f"level must be between 0 and 1, got {level!r}")
     if resamples < 1:
@@ -55,7 +71,7 @@ def paired_bootstrap(
     ok = np.isfinite(a) & np.isfinite(b)
     d = (a - b)[ok]
     if d.size == 0:
-        return Difference(0, math.nan, math.nan, math.nan, level, resamples, 0)
+        return Difference(0, math.nan, math.nan, math.nan, level, resamples, 0), math.nan
     if groups is None:
         cluster = np.arange(d.size)
     else:  # clusters numbered in the sorted order of their labels
@@ -64,7 +80,8 @@ def paired_bootstrap(
         )
     g = int(cluster.max()) + 1
     if g < 2:  # one group: nothing to resample, no interval
-        return Difference(int(d.size), float(d.mean()), math.nan, math.nan, level, resamples, g)
+        diff = Difference(int(d.size), float(d.mean()), math.nan, math.nan, level, resamples, g)
+        return diff, math.nan
     sums = np.bincount(cluster, weights=d, minlength=g)
     sizes = np.bincount(cluster, minlength=g).astype(float)
     rng = generator(normalize_seed(seed), "paired-bootstrap")
@@ -74,7 +91,9 @@ def paired_bootstrap(
     stats = (counts @ sums) / (counts @ sizes)
     tail = (1 - level) / 2
     low, high = np.quantile(stats, [tail, 1 - tail])
-    return Difference(int(d.size), float(d.mean()), float(low), float(high), level, resamples, g)
+    p = float((1 + np.sum(stats >= 0)) / (resamples + 1))
+    diff = Difference(int(d.size), float(d.mean()), float(low), float(high), level, resamples, g)
+    return diff, p
 
 
 def central_interval(

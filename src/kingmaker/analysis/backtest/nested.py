@@ -65,7 +65,7 @@ def tune(forecasts: np.ndarray, observed: np.ndarray, fit: np.ndarray) -> int:
 
 def _nested_residual_forecast(
     forecasts: np.ndarray, observed: np.ndarray, train: np.ndarray, inner: np.ndarray
-) -> np.ndarray:
+) -> tuple[np.ndarray, np.ndarray]:
     """(cases,) nested held-out forecasts of the training cases (NaN elsewhere) and the grid
     index used for each, from an inner CV on ``train`` only."""
     out = np.full(observed.shape, np.nan)

@@ -71,6 +71,22 @@ def _outcome(
     )
 
 
+def _single_numbers(arrays, links, lever: Lever, propagate: bool) -> dict[str, np.ndarray]:
+    """:func:`~.levers.apply_single` for a lever that changes one number on one issue."""
+    if lever.issue is None or lever.parameter is None or lever.op is None:
+        raise AnalysisError(f"lever {lever.id} does not change one number on one issue")
+    return apply_single(
+        arrays,
+        links,
+        lever.target,
+        lever.issue,
+        lever.parameter,
+        lever.op,
+        np.array([lever.amount]),
+        propagate,
+    )
+
+
 def _failed(iv: Intervention, kind: str, error: str, shape) -> Outcome:
     nan = np.full(shape, np.nan)
     return Outcome(
@@ -133,7 +149,7 @@ def advise(
             errors[k] = str(exc)
             continue
         applied[k] = (changed, intervention_cost(scenario, iv, moves))
-    after = (
+    preset_after = (
         dict(
             zip(
                 applied,
@@ -149,7 +165,7 @@ def advise(
     preset_out = [
         _failed(iv, "preset", errors[k], shape)
         if k in errors
-        else _outcome(iv, "preset", applied[k][1], after[k], base, objective)
+        else _outcome(iv, "preset", applied[k][1], preset_after[k], base, objective)
         for k, iv in enumerate(chosen)
     ]
     preset_changed = {k: changed for k, (changed, _) in applied.items()}
@@ -162,19 +178,7 @@ def advise(
     removal = [lv for lv in levers if lv.parameter is None]
     outcomes: list[Outcome] = []
     if single:
-        parts = [
-            apply_single(
-                arrays,
-                links,
-                lv.target,
-                lv.issue,
-                lv.parameter,
-                lv.op,
-                np.array([lv.amount]),
-                propagate,
-            )
-            for lv in single
-        ]
+        parts = [_single_numbers(arrays, links, lv, propagate) for lv in single]
         values = {p: np.concatenate([x[p] for x in parts]) for p in PARAMETERS}
         after = forecast_values(arrays, values, plan, seq, threads)
         outcomes += [
@@ -218,26 +222,31 @@ def advise(
             ("lever", k) for k in best
         ]
         if todo:
-            options = dict(
-                draws=draws,
-                seed=seq,
-                spread=spread,
-                variant=variant,
-                rounds=rounds,
-                settings=settings,
-                executor=executor,
-            )
-            base_sim = simulate(scenario, models, **options)
+
+            def paired_draws(changed: Scenario) -> Simulation:
+                return simulate(
+                    changed,
+                    models,
+                    draws=draws,
+                    seed=seq,
+                    spread=spread,
+                    variant=variant,
+                    rounds=rounds,
+                    settings=settings,
+                    executor=executor,
+                )
+
+            base_sim = paired_draws(scenario)
             for n, (where, k) in enumerate(todo):
                 tick("paired draws", n, len(todo))
                 store = preset_out if where == "preset" else outcomes
                 o = store[k]
                 changed = (
-                    preset_changed.get(k)
+                    preset_changed[k]  # todo holds the presets that applied
                     if where == "preset"
                     else apply_with_moves(scenario, o.intervention, propagate=propagate)[0]
                 )
-                sim = simulate(changed, models, **options)
+                sim = paired_draws(changed)
                 store[k] = replace(o, paired=_paired(base_sim, sim, objective, arrays.issue_ids))
             tick("paired draws", len(todo), len(todo))
 

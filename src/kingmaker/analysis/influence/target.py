@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 
@@ -46,6 +47,13 @@ class Family:
         if self.parameter == "capability":
             return 1.0 + self.direction * size
         return self.direction * size
+
+    @property
+    def number(self) -> str:
+        """The parameter the family changes (families that change a number)."""
+        if self.parameter is None:
+            raise ValueError(f"{self.actor} leaving the table changes no number")
+        return self.parameter
 
     @property
     def op(self) -> str:
@@ -104,11 +112,19 @@ class Family:
                 op="shift",
                 actor=self.actor,
                 issue=issue,
-                parameter=self.parameter,
+                parameter=_shifted(self.parameter),
                 by=self.amount(size),
             )
         )
         return Intervention(id=iv_id, name=name, changes=(change,))
+
+
+def _shifted(parameter: str) -> Literal["position", "salience"]:
+    """``parameter`` as the name of a number that changes by a shift."""
+    for name in ("position", "salience"):
+        if parameter == name:
+            return name
+    raise ValueError(f"only positions and saliences shift, not {parameter!r}")
 
 
 def families(arrays: ScenarioArrays, issue: str) -> list[Family]:
@@ -167,7 +183,7 @@ def smallest_changes(
                 links,
                 f.actor,
                 target.issue,
-                f.parameter,
+                f.number,
                 f.op,
                 np.array([f.amount(t)]),
                 propagate,
@@ -191,7 +207,7 @@ def smallest_changes(
         if numeric
         else np.empty((0, GRID, len(plan)))
     )
-    gone = []
+    gone: list[Scenario | None] = []
     for f in leaving:
         try:
             gone.append(
@@ -204,7 +220,8 @@ def smallest_changes(
     ok = [k for k, s in enumerate(gone) if s is not None]
     left = np.full((len(leaving), len(plan)), np.nan)
     if ok:
-        got = forecast_scenarios([gone[k] for k in ok], plan, seed, arrays.issue_ids, threads)
+        kept = [s for s in gone if s is not None]  # those of ok, in order
+        got = forecast_scenarios(kept, plan, seed, arrays.issue_ids, threads)
         left[ok] = got[:, :, j]
 
     results = []
