@@ -301,3 +301,28 @@ def test_round_trips_with_and_without_intervals(scales):
     _close(back_f.run("compromise").issue("b").calibrated, EXPECTED["b"])
     back_s = results.from_dict(s.to_dict(), s.arrays())
     _close(back_s.calibrated_intervals("compromise", "a"), EXPECTED["a"])
+
+
+def test_a_model_run_with_other_settings_than_calibrated_gets_none(scales, tmp_path, monkeypatch):
+    """The file records each model's settings; a run with the same ones gets intervals, a
+    run with others (here eum's rounds) none, in the forecast and the simulation alike."""
+    default = kingmaker.forecast(scales, ["eum"], calibrated=False).run("eum").params
+    doc = json.loads(FIXTURE.read_text())
+    doc["models"]["eum:scholz2011"]["params"] = dict(default)
+    doc["models"]["compromise"]["params"] = {}
+    path = tmp_path / "calibration.json"
+    path.write_text(json.dumps(doc))
+    monkeypatch.setattr(calibrated, "PATH", path)
+    calibrated.clear_cache()
+    same = kingmaker.forecast(scales, ["eum", "compromise"])
+    assert same.run("eum").issue("a").calibrated and same.run("compromise").issue("a").calibrated
+    other = kingmaker.forecast(scales, ["eum", "compromise"], settings={"eum": {"rounds": 3}})
+    assert other.run("eum").params["rounds"] == 3
+    assert other.run("eum").issue("a").calibrated == {}
+    assert other.run("compromise").issue("a").calibrated  # untouched
+    sim = kingmaker.simulate(
+        scales, ["eum"], draws=4, spread=0.1, seed=1, settings={"eum": {"rounds": 3}}
+    )
+    assert not sim.calibrated.get("eum")
+    sim = kingmaker.simulate(scales, ["eum"], draws=4, spread=0.1, seed=1)
+    assert sim.calibrated["eum"]["a"]

@@ -7,9 +7,11 @@ in points of its 0-100 scale. For an issue on the scale [lo, hi] the calibrated 
 
     forecast +- halfwidth * (hi - lo) / 100,   clipped to [lo, hi].
 
-A model the file does not cover gets no calibrated interval; without the file no record has
-any (and nothing fails). A file that exists but does not follow the format is an error that
-names the file. The file is read once per path (:func:`load_calibration` is cached).
+A model the file does not cover gets no calibrated interval, nor does a model run with
+settings other than those the file records it was calibrated with (its ``params``: the
+defaults, in the DEU III backtest); without the file no record has any (and nothing
+fails). A file that exists but does not follow the format is an error that names the file.
+The file is read once per path (:func:`load_calibration` is cached).
 
 Records keep only the resulting numbers with a label and the calibration's fingerprint and
 method (:class:`~kingmaker.results.calibration.CalibrationInfo`).
@@ -21,7 +23,7 @@ import functools
 import json
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -61,6 +63,8 @@ class Calibration:
     scale: tuple[float, float]
     halfwidths: Mapping[str, Mapping[float, float]]
     cross_conformal: Mapping[str, Mapping[float, Mapping[str, float]]]
+    #: The settings each model was calibrated with (absent in older files: not checked).
+    params: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
     def intervals(
         self,
@@ -68,22 +72,38 @@ class Calibration:
         forecast: float,
         scale: tuple[float, float],
         variant: str | None = None,
+        params: Mapping[str, Any] | None = None,
     ) -> dict[float, tuple[float, float]]:
         """The model's calibrated intervals (level -> (low, high)) around ``forecast`` on an
-        issue with this scale; empty when the model is not calibrated or the forecast is NaN.
+        issue with this scale; empty when the model is not calibrated, was run with
+        ``params`` other than those it was calibrated with, or the forecast is NaN.
 
         The backtest names a model with its variant (``eum:scholz2011``) where a forecast's
         key may be the bare name of the default variant (``eum``): both are looked up."""
-        widths = self.halfwidths.get(model)
-        if widths is None and variant and ":" not in model:
-            widths = self.halfwidths.get(f"{model}:{variant}")
+        key = model
+        if key not in self.halfwidths and variant and ":" not in model:
+            key = f"{model}:{variant}"
+        widths = self.halfwidths.get(key)
         if not widths or not math.isfinite(forecast):
+            return {}
+        if params is not None and not self.same_settings(key, params):
             return {}
         unit = self.scale[1] - self.scale[0]
         return {
             level: interval(forecast, halfwidth, scale, unit)
             for level, halfwidth in sorted(widths.items())
         }
+
+    def same_settings(self, key: str, params: Mapping[str, Any]) -> bool:
+        """Whether ``params`` are the settings model ``key`` was calibrated with (True when
+        the file does not record them)."""
+        calibrated = self.params.get(key)
+        return calibrated is None or _canonical(params) == _canonical(calibrated)
+
+
+def _canonical(params: Mapping[str, Any]) -> str:
+    """Settings as JSON text (keys sorted, tuples as lists), to compare them."""
+    return json.dumps(dict(params), sort_keys=True, default=str)
 
 
 def interval(
@@ -142,6 +162,7 @@ class _Model(BaseModel):
 
     halfwidth: dict[LevelKey, Width]
     cross_conformal: dict[LevelKey, dict[str, Number]] = {}
+    params: dict[str, Any] | None = None  # the settings it was calibrated with
 
 
 class _Document(BaseModel):
@@ -223,5 +244,8 @@ def parse_calibration(doc: Any, path: Path | str = "<calibration>") -> Calibrati
                 for level, stats in entry.cross_conformal.items()
             }
             for key, entry in checked.models.items()
+        },
+        params={
+            key: entry.params for key, entry in checked.models.items() if entry.params is not None
         },
     )

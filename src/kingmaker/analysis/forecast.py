@@ -79,7 +79,7 @@ def _calibrate(
         replace(
             f,
             calibrated=calibration.intervals(
-                run.key, f.forecast, scales[f.issue], variant=run.variant
+                run.key, f.forecast, scales[f.issue], variant=run.variant, params=run.params
             ),
         )
         for f in run.issues

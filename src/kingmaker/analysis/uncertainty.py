@@ -83,11 +83,16 @@ def simulate(
     scales = {i.id: (i.scale.min, i.scale.max) for i in scenario.issues}
     intervals: dict[str, dict[str, dict[float, tuple[float, float]]]] = {}
     if calibration is not None:
-        variants = {m.key: getattr(m.params, "variant", None) for m in plan}
+        infos = {m.key: m for m in provenance.models}
         for key, values in point.items():
+            run = infos.get(key)
             per_issue = {
                 issue: calibration.intervals(
-                    key, float(values[i]), scales[issue], variant=variants.get(key)
+                    key,
+                    float(values[i]),
+                    scales[issue],
+                    variant=run.variant if run else None,
+                    params=run.params if run else None,
                 )
                 for i, issue in enumerate(arrays.issue_ids)
             }

@@ -232,6 +232,7 @@ def calibration_table(
             repetitions=repetitions,
         )
         models[key] = {
+            "params": dict(run.model(key).params),  # forecasts with other settings get none
             "halfwidth": {f"{lv:g}": conformal_halfwidth(residuals, lv) for lv in LEVELS},
             "cross_conformal": {
                 f"{c.level:g}": {
