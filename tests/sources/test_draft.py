@@ -63,3 +63,28 @@ def test_names_an_existing_actor_has_are_not_proposed():
         assert taken not in names, taken
     # the others are still proposed
     assert "Popular Mobilization Committee" in names and "Washington" in names
+
+
+@pytest.mark.parametrize(
+    ("name", "modifier"),
+    [
+        ("US-Iraq", True),
+        ("Iraq-US", True),
+        ("Iran-Iraq-Syria", True),
+        ("Al-Sadr", False),
+        ("Abu-Mahdi", False),
+        ("Kata'ib Hizballah", False),
+        ("Asa'ib Ahl al-Haq", False),
+        ("Iraq", False),
+    ],
+)
+def test_compound_modifiers(name, modifier):
+    from kingmaker.sources.mentions import is_compound_modifier
+
+    assert is_compound_modifier(name) is modifier
+
+
+def test_compound_modifiers_are_not_proposed(draft):
+    doc = yaml.safe_load(draft)
+    names = [n for a in doc["actors"] for n in (a["name"], *a["aliases"])]
+    assert "US-Iraq" not in names and "Iraq-US" not in names  # "US-Iraq talks" in the seeds

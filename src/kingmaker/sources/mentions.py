@@ -204,6 +204,20 @@ _CALENDAR = re.compile(
 
 #: single adjectives of nationality (Iraqi, Iranian, American): not stakeholders by themselves
 _DEMONYM = re.compile(r"^[A-Z][a-z]+(?:ian|ean|ese|ish|ican|qi|i)$")
+#: Lowercase or capitalised, the particles of Arabic names (``Al-Sadr`` is a name).
+_PARTICLES = {"al", "el", "abu", "bin", "ibn", "bani", "bint"}
+
+
+def is_compound_modifier(name: str) -> bool:
+    """``US-Iraq`` (talks), ``Iran-Iraq`` (border): one word of capitalised names joined by
+    hyphens qualifies something else; it is no stakeholder. ``Al-Sadr`` is a name."""
+    parts = name.split("-")
+    return (
+        " " not in name
+        and len(parts) >= 2
+        and all(len(x) >= 2 and x[0].isupper() for x in parts)
+        and parts[0].lower() not in _PARTICLES
+    )
 
 
 @functools.cache
@@ -238,6 +252,8 @@ def _candidate_names(sentence: str, matched: Sequence[str]) -> list[str]:
             continue
         name = " ".join(words)
         if _CALENDAR.match(name) or len(name) < 3 or _DEMONYM.match(name):
+            continue
+        if is_compound_modifier(name):
             continue
         if any(name in x or x in name for x in matched) or is_geography(name):
             continue
