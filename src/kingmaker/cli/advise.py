@@ -328,7 +328,9 @@ def _print_outcome(out: Console, adv, o) -> None:
     out.print(table)
     if o.paired is not None:
         out.print(
-            "[dim]In brackets: the 80% interval of the change over the paired draws.[/dim]",
+            "[dim]Before the brackets: the change on the scenario's own numbers; in brackets: "
+            "the 80% interval of the change over the paired draws (a dynamic model's change "
+            "on the given numbers can lie outside it).[/dim]",
             soft_wrap=True,
         )
 
