@@ -21,6 +21,13 @@ from kingmaker.store import open_store
 LONG = ["simulate", "us-iraq-2020", "-n", "200000", "--model", "eum", "--format", "json"]
 
 
+def _as_at_a_terminal() -> None:
+    """Ctrl-C as a terminal delivers it. A test run started in the background of a script
+    inherits SIGINT ignored (POSIX shells do that to background jobs), and so would the
+    command, which then rightly ignores it too."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def start(url: str, *extra: str) -> subprocess.Popen:
     env = {**os.environ, "KINGMAKER_STORE": url}
     return subprocess.Popen(
@@ -29,6 +36,7 @@ def start(url: str, *extra: str) -> subprocess.Popen:
         stderr=subprocess.PIPE,
         text=True,
         env=env,
+        preexec_fn=_as_at_a_terminal,
     )
 
 
