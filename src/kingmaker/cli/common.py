@@ -306,3 +306,76 @@ def _root(
     ] = False,
 ) -> None:
     """Forecast the outcome of a multi-party negotiation and find who can move it."""
+
+
+# --------------------------------------------------------------------------- tables
+
+
+def first_fitting(tables):
+    """The first of ``tables`` (layouts of the same numbers) whose natural width fits the
+    terminal, else the last: numbers are never cut to fit."""
+    table = None
+    for table in tables:
+        natural = out.measure(table, options=out.options.update(max_width=10_000)).maximum
+        if natural <= out.width:
+            break
+    return table
+
+
+def issue_model_tables(title, issues, models, cell, *, value="Forecast", per_issue=(), leading=()):
+    """One number per issue and model in three layouts, widest first: issues as rows (model
+    columns), models as rows (issue columns), one row per issue and model.
+
+    ``models``: column labels; ``cell(issue, k)``: the text for model ``k``; ``per_issue``:
+    (header, issue -> text, shown in the model-rows layout) columns after the models, such
+    as the observed outcome (a bold last row when models are rows; None: not shown there);
+    ``leading``: (header, issue -> text) columns before the models, in the widest layout only.
+    """
+    from rich import box
+    from rich.table import Table
+
+    def new_table():
+        return Table(title=title, title_justify="left", box=box.SIMPLE_HEAD)
+
+    wide = new_table()
+    wide.add_column("Issue", no_wrap=True, style="bold")
+    for header, _ in leading:
+        wide.add_column(header, justify="right", no_wrap=True)
+    for label in models:
+        wide.add_column(label.replace(":", "\n"), justify="right", no_wrap=True)
+    for header, _, _ in per_issue:
+        wide.add_column(header, justify="right", style="bold", no_wrap=True)
+    for issue in issues:
+        wide.add_row(
+            issue.id,
+            *[text(issue) for _, text in leading],
+            *[cell(issue, k) for k in range(len(models))],
+            *[text(issue) for _, text, _ in per_issue],
+        )
+    yield wide
+
+    tall = new_table()
+    tall.add_column("Model", no_wrap=True, style="bold")
+    for issue in issues:
+        tall.add_column(issue.id, justify="right", no_wrap=True)
+    for k, label in enumerate(models):
+        tall.add_row(label, *[cell(issue, k) for issue in issues])
+    for _, text, row_label in per_issue:
+        if row_label is not None:
+            tall.add_row(row_label, *[text(issue) for issue in issues], style="bold")
+    yield tall
+
+    long = new_table()
+    heads = ("Issue", "Model", value, *[header for header, _, _ in per_issue])
+    for name in heads:
+        long.add_column(name, justify="left" if name in ("Issue", "Model") else "right")
+    for issue in issues:
+        for k, label in enumerate(models):
+            first = k == 0
+            long.add_row(
+                issue.id if first else "",
+                label,
+                cell(issue, k),
+                *[text(issue) if first else "" for _, text, _ in per_issue],
+            )
+    yield long

@@ -19,6 +19,8 @@ from .common import (
     StoreOpt,
     VariantOpt,
     app,
+    first_fitting,
+    issue_model_tables,
     load_source,
     out,
     parse_settings,
@@ -60,8 +62,6 @@ def forecast(
 
 def _forecast_tables(sc, result, title: str, shared_scale: str | None):
     """Three layouts of the same numbers, widest first: issues x models, models x issues, long."""
-    from rich import box
-    from rich.table import Table
 
     def scale_text(issue) -> str:
         unit = f" {issue.scale.unit}" if issue.scale.unit else ""
@@ -70,57 +70,17 @@ def _forecast_tables(sc, result, title: str, shared_scale: str | None):
     def number(issue, x) -> str:
         return fmt(x, decimals_for(issue.scale.min, issue.scale.max))
 
-    def observed(issue) -> float | None:
-        return issue.outcome.value if issue.outcome else None
+    def observed(issue) -> str:
+        return number(issue, issue.outcome.value if issue.outcome else None)
 
-    def new_table():
-        return Table(title=title, title_justify="left", box=box.SIMPLE_HEAD)
-
-    wide = new_table()
-    wide.add_column("Issue", no_wrap=True, style="bold")
-    if shared_scale is None:
-        wide.add_column("Scale", justify="right", no_wrap=True)
-    for run in result.runs:
-        wide.add_column(run.label.replace(":", "\n"), justify="right", no_wrap=True)
-    wide.add_column("Observed", justify="right", style="bold", no_wrap=True)
-    for issue in sc.issues:
-        cells = [issue.id] + ([] if shared_scale else [scale_text(issue)])
-        cells += [number(issue, run.issue(issue.id).forecast) for run in result.runs]
-        wide.add_row(*cells, number(issue, observed(issue)))
-    yield wide
-
-    tall = new_table()
-    tall.add_column("Model", no_wrap=True, style="bold")
-    for issue in sc.issues:
-        tall.add_column(issue.id, justify="right", no_wrap=True)
-    for run in result.runs:
-        tall.add_row(run.label, *[number(i, run.issue(i.id).forecast) for i in sc.issues])
-    tall.add_row("observed", *[number(i, observed(i)) for i in sc.issues], style="bold")
-    yield tall
-
-    long = new_table()
-    for name in ("Issue", "Model", "Forecast", "Observed"):
-        long.add_column(name, justify="left" if name in ("Issue", "Model") else "right")
-    for issue in sc.issues:
-        for k, run in enumerate(result.runs):
-            long.add_row(
-                issue.id if k == 0 else "",
-                run.label,
-                number(issue, run.issue(issue.id).forecast),
-                number(issue, observed(issue)) if k == 0 else "",
-            )
-    yield long
-
-
-def first_fitting(tables):
-    """The first of ``tables`` (layouts of the same numbers) whose natural width fits the
-    terminal, else the last: numbers are never cut to fit."""
-    table = None
-    for table in tables:
-        natural = out.measure(table, options=out.options.update(max_width=10_000)).maximum
-        if natural <= out.width:
-            break
-    return table
+    return issue_model_tables(
+        title,
+        sc.issues,
+        [run.label for run in result.runs],
+        lambda issue, k: number(issue, result.runs[k].issue(issue.id).forecast),
+        per_issue=[("Observed", observed, "observed")],
+        leading=[] if shared_scale else [("Scale", scale_text)],
+    )
 
 
 def show_forecast(sc, result) -> None:
@@ -191,41 +151,12 @@ def print_calibrated(sc, cal, models, around: str) -> None:
         return f"{fmt(iv[0], d)}-{fmt(iv[1], d)}" if iv else "-"
 
     out.print()
-    out.print(first_fitting(_calibrated_tables(sc, shown, title, interval)))
+    labels = [label for label, _ in shown]
+    tables = issue_model_tables(
+        title, sc.issues, labels, lambda issue, k: interval(issue, shown[k][1]), value="Interval"
+    )
+    out.print(first_fitting(tables))
     out.print(calibrated_note(cal, around), soft_wrap=True)
-
-
-def _calibrated_tables(sc, shown, title: str, interval):
-    """The calibrated intervals in three layouts, as :func:`_forecast_tables`."""
-    from rich import box
-    from rich.table import Table
-
-    def new_table():
-        return Table(title=title, title_justify="left", box=box.SIMPLE_HEAD)
-
-    by_issue = new_table()
-    by_issue.add_column("Issue", no_wrap=True, style="bold")
-    for label, _ in shown:
-        by_issue.add_column(label.replace(":", "\n"), justify="right", no_wrap=True)
-    for issue in sc.issues:
-        by_issue.add_row(issue.id, *[interval(issue, get) for _, get in shown])
-    yield by_issue
-
-    by_model = new_table()
-    by_model.add_column("Model", no_wrap=True, style="bold")
-    for issue in sc.issues:
-        by_model.add_column(issue.id, justify="right", no_wrap=True)
-    for label, get in shown:
-        by_model.add_row(label, *[interval(issue, get) for issue in sc.issues])
-    yield by_model
-
-    long = new_table()
-    for name in ("Issue", "Model", "Interval"):
-        long.add_column(name, justify="right" if name == "Interval" else "left", no_wrap=True)
-    for issue in sc.issues:
-        for k, (label, get) in enumerate(shown):
-            long.add_row(issue.id if k == 0 else "", label, interval(issue, get))
-    yield long
 
 
 def _print_meanings(sc, result) -> None:

@@ -189,7 +189,8 @@ def show_simulation(sc, result) -> None:
         + (f", spread {result.spread:g}" if result.spread else "")
         + "[/dim]"
     )
-    from .forecast import first_fitting, print_calibrated
+    from .common import first_fitting
+    from .forecast import print_calibrated
 
     out.print(title)  # above the table, not its title: a title wraps to the table's width
     out.print(first_fitting(_simulation_tables(sc, result)))
